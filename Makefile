@@ -1,0 +1,127 @@
+# Makefile for ms (GNU make): one binary, its links, the tests, the docs.
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libcurl json-c libbsd
+CFLAGS ?= -O2 -g
+WARN = -std=c99 -D_GNU_SOURCE -Wall -Wextra \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+	-Wno-missing-field-initializers
+ifdef DEVELOPER
+WARN += -Werror
+endif
+ifdef SANITIZE
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+endif
+DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+DEPLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(DEPCFLAGS) -Ilib -Icmd
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+B = build
+LIB_SRC = $(wildcard lib/*.c)
+CMD_SRC = $(wildcard cmd/*.c)
+TEMPLATES = $(sort $(wildcard lib/templates/*))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/lib/builtin.o
+CMD_OBJ = $(CMD_SRC:%.c=$(B)/%.o)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+TOOLS = mschat msummarize mtranslate
+MAN1 = ms.1 mschat.1 msummarize.1 mtranslate.1
+MAN5 = ms-template.5 ms-config.5
+
+all: $(B)/ms $(TOOLS:%=$(B)/%)
+
+# Rebuild everything when the compiler flags change (SANITIZE, DEVELOPER).
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(B)/%.o: %.c lib/ms.h $(wildcard cmd/*.h) $(B)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The built-in templates, compiled into the binary as C strings.
+$(B)/lib/builtin.c: $(TEMPLATES) tests/embed.sh
+	@mkdir -p $(@D)
+	sh tests/embed.sh $(TEMPLATES) > $@
+
+$(B)/lib/builtin.o: $(B)/lib/builtin.c $(B)/.flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libms.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(B)/ms: $(CMD_OBJ) $(B)/libms.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libms.a $(DEPLIBS)
+
+$(TOOLS:%=$(B)/%): $(B)/ms
+	ln -sf ms $@
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
+		$(B)/libms.a $(DEPLIBS)
+
+check: all $(UNIT_BIN)
+	MS_BUILD=$(CURDIR)/$(B) MS_UNIT_TESTS="$(UNIT_BIN)" sh tests/run.sh
+
+# libFuzzer targets; clang only.
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+fuzz: $(FUZZ_BIN)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c lib/ms.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(DEPCFLAGS) -Ilib -o $@ $< \
+		$(LIB_SRC) $(B)/lib/builtin.c $(DEPLIBS)
+
+format-check:
+	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c cmd/*.h \
+		tests/unit/*.c tests/unit/*.h
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	cp $(B)/ms $(DESTDIR)$(BINDIR)/ms
+	for t in $(TOOLS); do ln -sf ms $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(MAN1); do cp man/$$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in $(MAN5); do cp man/$$m $(DESTDIR)$(MANDIR)/man5/; done
+	cp completions/ms.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/ms
+	for t in $(TOOLS); do ln -sf ms \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; done
+	cp completions/_ms $(DESTDIR)$(DATADIR)/zsh/site-functions/_ms
+	cp completions/ms.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/ms.fish
+	for t in $(TOOLS); do ln -sf ms.fish \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ms
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; done
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/ms \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_ms \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/ms.fish
+
+clean:
+	rm -rf $(B)
+
+FORCE:
+.PHONY: all check fuzz format-check install uninstall clean FORCE

@@ -1,0 +1,913 @@
+/* common.c: the options, input and request handling every tool shares. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+
+#include "cmd.h"
+
+enum {
+	OPT_BASE_URL = 256, OPT_TEMPERATURE, OPT_TOP_P, OPT_MAX_TOKENS,
+	OPT_SEED, OPT_STOP, OPT_FALLBACK, OPT_NO_STREAM, OPT_RAW, OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_RETRIES, OPT_CONTEXT
+};
+
+#define COMMON_SHORT "D:hj:km:nP:qs:T:uVv"
+
+static const struct option common_long[] = {
+	{ "base-url", required_argument, NULL, OPT_BASE_URL },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "context", required_argument, NULL, OPT_CONTEXT },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "fallback", required_argument, NULL, OPT_FALLBACK },
+	{ "help", no_argument, NULL, 'h' },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "keep-on-error", no_argument, NULL, 'k' },
+	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
+	{ "model", required_argument, NULL, 'm' },
+	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
+	{ "profile", required_argument, NULL, 'P' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "stop", required_argument, NULL, OPT_STOP },
+	{ "system", required_argument, NULL, 's' },
+	{ "temperature", required_argument, NULL, OPT_TEMPERATURE },
+	{ "template", required_argument, NULL, 'T' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "top-p", required_argument, NULL, OPT_TOP_P },
+	{ "usage", no_argument, NULL, 'u' },
+	{ "var", required_argument, NULL, 'D' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+};
+
+#define NCOMMON (sizeof(common_long) / sizeof(common_long[0]))
+
+static const char common_help[] =
+    "  -m, --model MODEL          model id (default: the profile's)\n"
+    "  -P, --profile NAME         openrouter, mistral, ollama, llamacpp or "
+    "your own\n"
+    "      --base-url URL         any OpenAI-compatible endpoint (.../v1)\n"
+    "  -s, --system TEXT          replace the template's system prompt\n"
+    "  -T, --template NAME|PATH   use another template\n"
+    "  -D, --var NAME=VALUE       set a template variable\n"
+    "      --temperature X        sampling temperature, 0 to 2\n"
+    "      --top-p X              nucleus sampling, 0 to 1\n"
+    "      --max-tokens N         limit the answer's length\n"
+    "      --seed N               sampling seed\n"
+    "      --stop STR             stop sequence (repeatable)\n"
+    "      --fallback MODEL       OpenRouter fallback model (repeatable)\n"
+    "  -j, --jobs N               requests in flight for long input "
+    "(default 4)\n"
+    "      --no-stream            print the answer when it is complete\n"
+    "  -k, --keep-on-error        on failure, copy the input to stdout\n"
+    "      --raw                  print the answer exactly as written\n"
+    "  -n, --dry-run              print the request as JSON; send nothing\n"
+    "  -u, --usage                report tokens and cost on stderr\n"
+    "  -v, --verbose              report URL, model, status and timings\n"
+    "  -q, --quiet                no warnings\n"
+    "      --timeout SECONDS      limit the whole run (default: none)\n"
+    "      --connect-timeout SECONDS  limit connecting (default 10)\n"
+    "      --idle-timeout SECONDS     limit silence (default 60)\n"
+    "      --retries N            retries on failure (default 3)\n"
+    "      --context N            the model's context in tokens\n"
+    "  -h, --help                 show this help\n"
+    "  -V, --version              show the version\n";
+
+const char *cmd_progname = "ms";
+static volatile int cancel_sig;
+
+void
+cmd_warn(struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cmd_usage_error(struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "%s: ", c->prog);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "%s", c->usage);
+	exit(EX_USAGE);
+}
+
+static void
+die(struct cmd *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+
+static void
+die(struct cmd *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+int
+cmd_exit_status(enum ms_errkind k)
+{
+	switch (k) {
+	case MS_OK:
+		return 0;
+	case MS_EUSAGE:
+		return EX_USAGE;
+	case MS_EDATA:
+		return EX_DATAERR;
+	case MS_ENOINPUT:
+		return EX_NOINPUT;
+	case MS_EUNAVAIL:
+		return EX_UNAVAILABLE;
+	case MS_ETEMPFAIL:
+		return EX_TEMPFAIL;
+	case MS_EPROTOCOL:
+		return EX_PROTOCOL;
+	case MS_ENOPERM:
+		return EX_NOPERM;
+	case MS_ECONFIG:
+		return EX_CONFIG;
+	case MS_EINTR:
+		return 128 + (cancel_sig ? cancel_sig : SIGINT);
+	case MS_EPIPE:
+		return 128 + SIGPIPE;
+	case MS_ESOFTWARE:
+	default:
+		return EX_SOFTWARE;
+	}
+}
+
+void
+cmd_init(struct cmd *c, const char *prog, const char *tool, const char *usage)
+{
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	c->tool = tool;
+	c->usage = usage;
+	c->retries = -1;
+	c->jobs = -1;
+	ms_vars_init(&c->defs);
+	ms_vars_init(&c->vars);
+	ms_buf_init(&c->input);
+	ms_buf_init(&c->send);
+	c->room = ROOM_FIXED;
+	c->nl = MS_NL_ONE;
+	c->strip_fence = 1;
+}
+
+void
+cmd_release(struct cmd *c)
+{
+	ms_vars_release(&c->defs);
+	ms_vars_release(&c->vars);
+	ms_buf_release(&c->input);
+	ms_buf_release(&c->send);
+	free(c->stops);
+	free(c->fallbacks);
+}
+
+static long long
+number(struct cmd *c, const char *opt, const char *arg, long long lo,
+    long long hi)
+{
+	const char *e;
+	long long v;
+
+	v = strtonum(arg, lo, hi, &e);
+	if (e != NULL)
+		cmd_usage_error(c, "%s: '%s' is %s (%lld to %lld)", opt, arg, e,
+		    lo, hi);
+	return v;
+}
+
+static double
+real(struct cmd *c, const char *opt, const char *arg, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= lo) ||
+	    !(v <= hi))
+		cmd_usage_error(c, "%s: '%s' is not a number from %g to %g",
+		    opt, arg, lo, hi);
+	return v;
+}
+
+static const char **
+push(const char **v, size_t *n, const char *s)
+{
+	const char **nv;
+
+	if ((nv = reallocarray(v, *n + 1, sizeof(*nv))) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", cmd_progname);
+		exit(EX_SOFTWARE);
+	}
+	nv[(*n)++] = s;
+	return nv;
+}
+
+static void
+help(struct cmd *c, const char *tool_help)
+{
+	printf("%s\nOptions:\n%s%s", c->usage, tool_help ? tool_help : "",
+	    common_help);
+	exit(0);
+}
+
+int
+cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
+    const struct option *longopts, const char *tool_help, tool_opt_fn fn)
+{
+	struct option all[64];
+	char so[128];
+	size_t n = 0, i;
+	int ch;
+
+	for (i = 0; longopts != NULL && longopts[i].name != NULL; i++)
+		all[n++] = longopts[i];
+	for (i = 0; i < NCOMMON; i++)
+		all[n++] = common_long[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	snprintf(so, sizeof(so), "+:%s%s", COMMON_SHORT,
+	    shortopts ? shortopts : "");
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, so, all, NULL)) != -1) {
+		switch (ch) {
+		case 'D': {
+			char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg)
+				cmd_usage_error(c, "-D wants NAME=VALUE, not "
+				    "'%s'", optarg);
+			*eq = '\0';
+			if (ms_vars_set(&c->defs, optarg, eq + 1) == -1)
+				die(c, EX_SOFTWARE, "out of memory");
+			*eq = '=';
+			break;
+		}
+		case 'h':
+			help(c, tool_help);
+			break;
+		case 'j':
+			c->jobs = (long)number(c, "--jobs", optarg, 1, 64);
+			break;
+		case 'k':
+			c->keep = 1;
+			break;
+		case 'm':
+			c->model = optarg;
+			break;
+		case 'n':
+			c->dry_run = 1;
+			break;
+		case 'P':
+			c->profile = optarg;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 's':
+			c->system = optarg;
+			break;
+		case 'T':
+			c->template = optarg;
+			break;
+		case 'u':
+			c->usage_report = 1;
+			break;
+		case 'V':
+			printf("ms %s\n", MS_VERSION);
+			exit(0);
+		case 'v':
+			c->verbose = 1;
+			break;
+		case OPT_BASE_URL:
+			c->base_url = optarg;
+			break;
+		case OPT_TEMPERATURE:
+			c->temperature = real(c, "--temperature", optarg, 0, 2);
+			c->has_temperature = 1;
+			break;
+		case OPT_TOP_P:
+			c->top_p = real(c, "--top-p", optarg, 0, 1);
+			c->has_top_p = 1;
+			break;
+		case OPT_MAX_TOKENS:
+			c->max_tokens = (long)number(c, "--max-tokens", optarg,
+			    1, 100000000);
+			c->has_max_tokens = 1;
+			break;
+		case OPT_SEED:
+			c->seed = number(c, "--seed", optarg, 0, LLONG_MAX);
+			c->has_seed = 1;
+			break;
+		case OPT_STOP:
+			c->stops = push(c->stops, &c->nstops, optarg);
+			break;
+		case OPT_FALLBACK:
+			c->fallbacks = push(c->fallbacks, &c->nfallbacks,
+			    optarg);
+			break;
+		case OPT_NO_STREAM:
+			c->no_stream = 1;
+			break;
+		case OPT_RAW:
+			c->raw = 1;
+			break;
+		case OPT_TIMEOUT:
+			c->timeout = real(c, "--timeout", optarg, 0, 1e6);
+			c->has_timeout = 1;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			c->connect_timeout = real(c, "--connect-timeout",
+			    optarg, 0, 1e6);
+			c->has_connect_timeout = 1;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			c->idle_timeout = real(c, "--idle-timeout", optarg, 0,
+			    1e6);
+			c->has_idle_timeout = 1;
+			break;
+		case OPT_RETRIES:
+			c->retries = (long)number(c, "--retries", optarg, 0,
+			    100);
+			break;
+		case OPT_CONTEXT:
+			c->context = (long)number(c, "--context", optarg, 256,
+			    100000000);
+			break;
+		case ':':
+			cmd_usage_error(c, "option '%s' needs an argument",
+			    argv[optind - 1]);
+			break;
+		case '?':
+			if (optopt != 0)
+				cmd_usage_error(c, "unknown option '-%c'",
+				    optopt);
+			cmd_usage_error(c, "unknown option '%s'",
+			    argv[optind - 1]);
+			break;
+		default:
+			if (fn == NULL || fn(c, ch, optarg) == -1)
+				cmd_usage_error(c, NULL);
+			break;
+		}
+	}
+	return optind;
+}
+
+int
+cmd_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r' && s[i] != '\f' && s[i] != '\v')
+			return 0;
+	return 1;
+}
+
+/* Append one file's bytes to c->input; stops past limit bytes in all. */
+static void
+read_fd(struct cmd *c, int fd, const char *name, size_t limit)
+{
+	size_t start = c->input.len, off;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		if (ms_buf_grow(&c->input, 65536) == -1)
+			die(c, EX_SOFTWARE, "out of memory");
+		n = read(fd, c->input.data + c->input.len,
+		    c->input.cap - c->input.len - 1);
+		if (n == 0)
+			break;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			die(c, EX_NOINPUT, "cannot read '%s': %s", name,
+			    strerror(errno));
+		}
+		c->input.len += (size_t)n;
+		c->input.data[c->input.len] = '\0';
+		if (limit > 0 && c->input.len > limit)
+			die(c, EX_DATAERR, "input too long: more than %zu "
+			    "bytes, which cannot fit the context; use "
+			    "msummarize, or raise --context", limit);
+	}
+	rc = ms_utf8_check(c->input.data + start, c->input.len - start, &off);
+	if (rc == MS_UTF8_NUL)
+		die(c, EX_DATAERR, "binary input: NUL byte at offset %zu%s%s%s",
+		    off, fd ? " of '" : "", fd ? name : "", fd ? "'" : "");
+	if (rc == MS_UTF8_INVALID)
+		die(c, EX_DATAERR, "invalid UTF-8 at byte offset %zu%s%s%s",
+		    off, fd ? " of '" : "", fd ? name : "", fd ? "'" : "");
+}
+
+void
+cmd_read_input(struct cmd *c, char *files[], int nfiles, size_t limit)
+{
+	int i, fd;
+
+	if (nfiles == 0) {
+		read_fd(c, 0, "standard input", limit);
+		return;
+	}
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0) {
+			read_fd(c, 0, "standard input", limit);
+			continue;
+		}
+		if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) == -1)
+			die(c, EX_NOINPUT, "cannot read '%s': %s", files[i],
+			    strerror(errno));
+		read_fd(c, fd, files[i], limit);
+		close(fd);
+	}
+}
+
+/* Standard output, unbuffered: each delta is one write(2). */
+static int
+out_fd(void *arg, const char *s, size_t n)
+{
+	ssize_t w;
+
+	(void)arg;
+	while (n > 0) {
+		w = write(STDOUT_FILENO, s, n);
+		if (w == -1) {
+			if (errno == EINTR && !cancel_sig)
+				continue;
+			return errno == EPIPE ? MS_EPIPE : MS_ESOFTWARE;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+on_delta_stream(void *arg, const char *s, size_t n)
+{
+	return ms_out_write(arg, s, n);
+}
+
+static int
+on_delta_buffer(void *arg, const char *s, size_t n)
+{
+	return ms_buf_add(arg, s, n) == -1 ? MS_ESOFTWARE : 0;
+}
+
+static void
+on_log(void *arg, const char *line)
+{
+	struct cmd *c = arg;
+
+	fprintf(stderr, "%s: %s\n", c->prog, line);
+}
+
+static void
+on_signal(int sig)
+{
+	cancel_sig = sig;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char *
+getenv_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Everything resolved from options, environment, config and template. */
+struct plan {
+	struct ms_config cfg;
+	struct ms_profile *prof;
+	struct ms_template tpl;
+	const char *base_url, *model;
+	enum ms_dialect dialect;
+	long context;
+	struct ms_tmsg *msgs;
+	size_t nmsgs;
+	struct ms_request rq;
+	struct ms_buf body;
+};
+
+static int
+fail(struct cmd *c, struct ms_error *err)
+{
+	fprintf(stderr, "%s: %s\n", c->prog, err->msg);
+	return cmd_exit_status(err->kind);
+}
+
+/* The template's [params], then the command line over them. */
+static int
+params(struct cmd *c, struct plan *p)
+{
+	const struct ms_vars *tp = &p->tpl.params;
+	const char *v;
+	struct ms_request *rq = &p->rq;
+
+	if ((v = ms_vars_get(tp, "temperature")) != NULL)
+		rq->temperature = strtod(v, NULL), rq->has_temperature = 1;
+	if ((v = ms_vars_get(tp, "top_p")) != NULL)
+		rq->top_p = strtod(v, NULL), rq->has_top_p = 1;
+	if ((v = ms_vars_get(tp, "max_tokens")) != NULL)
+		rq->max_tokens = strtol(v, NULL, 10), rq->has_max_tokens = 1;
+	if ((v = ms_vars_get(tp, "seed")) != NULL)
+		rq->seed = strtoll(v, NULL, 10), rq->has_seed = 1;
+	if ((v = ms_vars_get(tp, "stop")) != NULL && c->nstops == 0)
+		c->stops = push(c->stops, &c->nstops, v);
+	if (c->has_temperature)
+		rq->temperature = c->temperature, rq->has_temperature = 1;
+	if (c->has_top_p)
+		rq->top_p = c->top_p, rq->has_top_p = 1;
+	if (c->has_max_tokens)
+		rq->max_tokens = c->max_tokens, rq->has_max_tokens = 1;
+	if (c->has_seed)
+		rq->seed = c->seed, rq->has_seed = 1;
+	rq->stops = c->stops;
+	rq->nstops = c->nstops;
+	rq->fallbacks = c->fallbacks;
+	rq->nfallbacks = c->nfallbacks;
+	return 0;
+}
+
+/* Render every message of the template; -s replaces the system one. */
+static int
+render(struct cmd *c, struct plan *p, struct ms_error *err)
+{
+	struct ms_vars all;
+	struct ms_buf b;
+	size_t i, j;
+	int rc = -1;
+
+	ms_vars_init(&all);
+	ms_buf_init(&b);
+	p->msgs = calloc(p->tpl.nmsgs + 1, sizeof(*p->msgs));
+	if (p->msgs == NULL)
+		goto oom;
+	for (i = 0; i < c->vars.n; i++)
+		if (ms_vars_set(&all, c->vars.v[i].key, c->vars.v[i].value))
+			goto oom;
+	for (i = 0; i < c->defs.n; i++)
+		if (ms_vars_set(&all, c->defs.v[i].key, c->defs.v[i].value))
+			goto oom;
+	if (ms_vars_setn(&all, "input", c->send.data, c->send.len) == -1)
+		goto oom;
+	j = 0;
+	if (c->system != NULL && (p->tpl.nmsgs == 0 ||
+	    strcmp(p->tpl.msgs[0].role, "system") != 0)) {
+		p->msgs[j].role = strdup("system");
+		p->msgs[j++].text = strdup(c->system);
+	}
+	for (i = 0; i < p->tpl.nmsgs; i++) {
+		const struct ms_tmsg *m = &p->tpl.msgs[i];
+
+		ms_buf_reset(&b);
+		if (strcmp(m->role, "system") == 0 && c->system != NULL)
+			ms_buf_addstr(&b, c->system);
+		else if (ms_template_render(m->text, &all, &b, err) == -1) {
+			char msg[sizeof(err->msg)];
+
+			memcpy(msg, err->msg, sizeof(msg));
+			ms_error_set(err, err->kind, "template '%s': %.900s",
+			    p->tpl.name, msg);
+			goto out;
+		}
+		while (b.len > 0 && b.data[b.len - 1] == '\n')
+			b.data[--b.len] = '\0';
+		if (b.len == 0 && strcmp(m->role, "system") == 0)
+			continue;
+		p->msgs[j].role = strdup(m->role);
+		p->msgs[j++].text = ms_buf_detach(&b);
+	}
+	p->nmsgs = j;
+	rc = 0;
+	goto out;
+oom:
+	ms_error_set(err, MS_ESOFTWARE, "out of memory");
+out:
+	ms_vars_release(&all);
+	ms_buf_release(&b);
+	return rc;
+}
+
+static void
+plan_release(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmsgs; i++) {
+		free(p->msgs[i].role);
+		free(p->msgs[i].text);
+	}
+	free(p->msgs);
+	ms_template_release(&p->tpl);
+	ms_config_release(&p->cfg);
+	ms_buf_release(&p->body);
+}
+
+/* Work out where to send what; -1 with err set when something is wrong. */
+static int
+prepare(struct cmd *c, struct plan *p, struct ms_error *err)
+{
+	const char *name, *v;
+	size_t i, tokens = 0, reserve;
+
+	if (ms_config_load(&p->cfg, NULL, err) == -1)
+		return -1;
+	if ((name = c->profile) == NULL &&
+	    (name = getenv_set("MS_PROFILE")) == NULL &&
+	    (name = p->cfg.profile) == NULL)
+		name = "openrouter";
+	if ((p->prof = ms_config_profile(&p->cfg, name)) == NULL)
+		return ms_error_set(err, MS_ECONFIG, "unknown profile '%s'",
+		    name);
+	if ((p->base_url = c->base_url) == NULL &&
+	    (p->base_url = getenv_set("MS_BASE_URL")) == NULL) {
+		p->base_url = p->prof->base_url;
+		if (!p->prof->set_base_url && p->cfg.base_url != NULL)
+			p->base_url = p->cfg.base_url;
+	}
+	if (p->base_url == NULL || *p->base_url == '\0')
+		return ms_error_set(err, MS_ECONFIG, "profile '%s' has no "
+		    "base_url", p->prof->name);
+	if ((p->model = c->model) == NULL &&
+	    (p->model = getenv_set("MS_MODEL")) == NULL) {
+		p->model = p->prof->model;
+		if (!p->prof->set_model && p->cfg.model != NULL)
+			p->model = p->cfg.model;
+	}
+	p->dialect = ms_dialect_for(p->prof, p->base_url);
+
+	if (ms_template_load(&p->tpl, c->template ? c->template : c->tool,
+	    err) == -1)
+		return -1;
+	p->context = p->prof->context_tokens;
+	if ((v = ms_vars_get(&p->tpl.params, "context_tokens")) != NULL)
+		p->context = strtol(v, NULL, 10);
+	if (p->cfg.context_tokens > 0)
+		p->context = p->cfg.context_tokens;
+	if (p->prof->set_context)
+		p->context = p->prof->context_tokens;
+	if (c->context > 0)
+		p->context = c->context;
+	params(c, p);
+	if (render(c, p, err) == -1)
+		return -1;
+
+	/* Will it fit?  Each message costs a few tokens of framing. */
+	for (i = 0; i < p->nmsgs; i++)
+		tokens += ms_tokens_estimate(p->msgs[i].text,
+		    strlen(p->msgs[i].text)) + 8;
+	if (p->rq.has_max_tokens)
+		reserve = (size_t)p->rq.max_tokens;
+	else if (c->room == ROOM_INPUT)
+		reserve = ms_tokens_estimate(c->send.data, c->send.len) + 64;
+	else
+		reserve = 1024;
+	if (tokens + reserve > (size_t)p->context)
+		return ms_error_set(err, MS_EDATA, "input too long: about %zu "
+		    "tokens with the prompt and %zu for the answer, the "
+		    "context holds %ld; use msummarize, or raise --context",
+		    tokens, reserve, p->context);
+
+	p->rq.dialect = p->dialect;
+	p->rq.model = p->model;
+	p->rq.stream = !c->no_stream;
+	p->rq.usage = c->usage_report;
+	p->rq.msgs = p->msgs;
+	p->rq.nmsgs = p->nmsgs;
+	if (c->nfallbacks > 0 && p->dialect != MS_DIALECT_OPENROUTER &&
+	    !c->quiet)
+		cmd_warn(c, "--fallback is for OpenRouter; ignored for '%s'",
+		    p->base_url);
+	return ms_request_json(&p->rq, &p->body, err);
+}
+
+static const char *
+key_name(const struct ms_profile *p)
+{
+	return p->key_var ? p->key_var : "MS_API_KEY";
+}
+
+/* -n: the request, and with -v where it would go. */
+static int
+dry_run(struct cmd *c, struct plan *p)
+{
+	const struct ms_profile *f = p->prof;
+
+	if (c->verbose) {
+		fprintf(stderr, "%s: POST %s/chat/completions\n", c->prog,
+		    p->base_url);
+		fprintf(stderr, "%s: Content-Type: application/json\n",
+		    c->prog);
+		if (f->needs_key || f->api_key_env || f->api_key_cmd ||
+		    f->api_key_file || f->api_key || getenv_set("MS_API_KEY"))
+			fprintf(stderr, "%s: Authorization: Bearer ***\n",
+			    c->prog);
+		if (f->app_url)
+			fprintf(stderr, "%s: HTTP-Referer: %s\n", c->prog,
+			    f->app_url);
+		if (f->app_title)
+			fprintf(stderr, "%s: X-Title: %s\n", c->prog,
+			    f->app_title);
+	}
+	printf("%s\n", p->body.data);
+	if (fflush(stdout) == EOF)
+		return EX_IOERR;
+	return 0;
+}
+
+static void
+report_usage(struct cmd *c, const struct plan *p, const struct ms_resp *r,
+    int requests)
+{
+	const struct ms_usage *u = &r->usage;
+	double cost;
+
+	if (!u->has_tokens) {
+		fprintf(stderr, "%s: usage: tokens unknown (the server sent no "
+		    "usage), %d request%s\n", c->prog, requests,
+		    requests == 1 ? "" : "s");
+		return;
+	}
+	if (u->has_cost)
+		cost = u->cost;
+	else if (p->prof->price_in >= 0 && p->prof->price_out >= 0)
+		cost = ((double)u->prompt_tokens * p->prof->price_in +
+		    (double)u->completion_tokens * p->prof->price_out) / 1e6;
+	else
+		cost = -1;
+	if (cost >= 0)
+		fprintf(stderr, "%s: usage: %ld tokens in, %ld out, %d "
+		    "request%s, $%.6f\n", c->prog, u->prompt_tokens,
+		    u->completion_tokens, requests, requests == 1 ? "" : "s",
+		    cost);
+	else
+		fprintf(stderr, "%s: usage: %ld tokens in, %ld out, %d "
+		    "request%s, cost unknown\n", c->prog, u->prompt_tokens,
+		    u->completion_tokens, requests, requests == 1 ? "" : "s");
+}
+
+int
+cmd_run(struct cmd *c)
+{
+	struct plan p;
+	struct ms_error err;
+	struct ms_buf key, answer;
+	struct ms_http_opts ho;
+	struct ms_http_stats st;
+	struct ms_resp resp;
+	struct ms_out out;
+	int rc, status, buffered = c->keep || c->no_stream;
+
+	memset(&p, 0, sizeof(p));
+	ms_config_init(&p.cfg);
+	ms_template_init(&p.tpl);
+	ms_buf_init(&p.body);
+	ms_error_clear(&err);
+	ms_buf_init(&key);
+	ms_buf_init(&answer);
+	if (prepare(c, &p, &err) == -1) {
+		status = fail(c, &err);
+		goto out;
+	}
+	if (c->verbose)
+		fprintf(stderr, "%s: profile %s, model %s, dialect %s, context "
+		    "%ld\n", c->prog, p.prof->name, p.model && *p.model ?
+		    p.model : "(server's)", ms_dialect_name(p.dialect),
+		    p.context);
+	if (c->dry_run) {
+		status = dry_run(c, &p);
+		goto out;
+	}
+	if (ms_profile_key(&p.cfg, p.prof, &key, &err) == -1) {
+		status = fail(c, &err);
+		goto out;
+	}
+	if (key.len == 0 && p.prof->needs_key) {
+		fprintf(stderr, "%s: no API key for profile '%s': set %s or "
+		    "MS_API_KEY\n", c->prog, p.prof->name, key_name(p.prof));
+		status = EX_CONFIG;
+		goto out;
+	}
+	if (c->keep == 0 && p.cfg.keep_on_error)
+		c->keep = buffered = 1;
+
+	memset(&ho, 0, sizeof(ho));
+	ho.base_url = p.base_url;
+	ho.key = key.data;
+	ho.app_title = p.prof->app_title;
+	ho.app_url = p.prof->app_url;
+	ho.connect_timeout_ms = (long)(1000 * (c->has_connect_timeout ?
+	    c->connect_timeout : p.cfg.connect_timeout));
+	ho.timeout_ms = (long)(1000 * (c->has_timeout ? c->timeout :
+	    p.cfg.timeout));
+	ho.idle_timeout_ms = (long)(1000 * (c->has_idle_timeout ?
+	    c->idle_timeout : p.cfg.idle_timeout));
+	ho.retries = (int)(c->retries >= 0 ? c->retries : p.cfg.retries);
+	ho.log = c->verbose ? on_log : NULL;
+	ho.log_arg = c;
+	ho.cancel = &cancel_sig;
+
+	ms_out_init(&out, out_fd, NULL);
+	out.strip_fence = c->strip_fence && !c->raw;
+	out.crlf = c->crlf && !c->raw;
+	out.nl = c->raw ? MS_NL_RAW : c->nl;
+	out.head = c->head;
+	out.tail = c->tail;
+	ms_resp_init(&resp, buffered ? on_delta_buffer : on_delta_stream,
+	    buffered ? (void *)&answer : (void *)&out);
+
+	if (ms_http_global_init(&err) == -1) {
+		status = fail(c, &err);
+		goto done;
+	}
+	catch_signals();
+	rc = ms_http_chat(&ho, p.body.data, p.body.len, &resp, &st, &err);
+	ms_buf_wipe(&key);
+	status = 0;
+	if (rc == 0 && buffered)
+		status = ms_out_write(&out, answer.data, answer.len);
+	if (rc == 0 && status == 0)
+		status = ms_out_finish(&out);
+	if (status != 0)
+		ms_error_set(&err, (enum ms_errkind)status, "cannot write the "
+		    "answer: %s", strerror(errno));
+	if (c->verbose && (resp.provider[0] || resp.model[0]))
+		fprintf(stderr, "%s: answered by %s%s%s\n", c->prog,
+		    resp.model[0] ? resp.model : "?",
+		    resp.provider[0] ? " via " : "", resp.provider);
+	if (err.kind == MS_EPIPE) {
+		status = cmd_exit_status(MS_EPIPE);
+		goto done;
+	}
+	if (err.kind != MS_OK) {
+		status = fail(c, &err);
+		if (c->keep)
+			out_fd(NULL, c->input.data, c->input.len);
+		goto done;
+	}
+	status = 0;
+	if (strcmp(resp.finish_reason, "length") == 0 && !c->quiet)
+		cmd_warn(c, "the answer was cut short (finish_reason "
+		    "\"length\"); raise --max-tokens");
+	if (c->usage_report)
+		report_usage(c, &p, &resp, st.attempts);
+done:
+	ms_resp_release(&resp);
+	ms_out_release(&out);
+out:
+	ms_buf_wipe(&key);
+	ms_buf_release(&answer);
+	plan_release(&p);
+	return status;
+}

@@ -1,0 +1,655 @@
+/* config.c: built-in profiles, the config file, and where the key comes from. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+#include <curl/curl.h>
+
+#include "ms.h"
+
+#define MISTRAL_SMALL_CONTEXT 32768
+
+static const struct {
+	const char *name, *url, *model, *key_var;
+	enum ms_dialect dialect;
+	double price_in, price_out;
+} builtins[] = {
+	{ "openrouter", "https://openrouter.ai/api/v1",
+	  "mistralai/mistral-small", "OPENROUTER_API_KEY",
+	  MS_DIALECT_OPENROUTER, 0.20, 0.60 },
+	{ "mistral", "https://api.mistral.ai/v1", "mistral-small-latest",
+	  "MISTRAL_API_KEY", MS_DIALECT_MISTRAL, 0.20, 0.60 },
+	{ "ollama", "http://127.0.0.1:11434/v1", "mistral-small", NULL,
+	  MS_DIALECT_OPENAI, 0, 0 },
+	{ "llamacpp", "http://127.0.0.1:8080/v1", "", NULL,
+	  MS_DIALECT_OPENAI, 0, 0 },
+};
+
+static char *
+xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void
+profile_free(struct ms_profile *p)
+{
+	free(p->name);
+	free(p->base_url);
+	free(p->model);
+	free(p->api_key_env);
+	free(p->api_key_cmd);
+	free(p->api_key_file);
+	if (p->api_key != NULL) {
+		explicit_bzero(p->api_key, strlen(p->api_key));
+		free(p->api_key);
+	}
+	free(p->app_title);
+	free(p->app_url);
+	memset(p, 0, sizeof(*p));
+}
+
+static struct ms_profile *
+profile_add(struct ms_config *c, const char *name)
+{
+	struct ms_profile *v, *p;
+
+	v = reallocarray(c->profiles, c->nprofiles + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	c->profiles = v;
+	p = &v[c->nprofiles];
+	memset(p, 0, sizeof(*p));
+	if ((p->name = strdup(name)) == NULL)
+		return NULL;
+	p->price_in = p->price_out = -1;
+	c->nprofiles++;
+	return p;
+}
+
+void
+ms_config_init(struct ms_config *c)
+{
+	struct ms_profile *p;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->jobs = 4;
+	c->retries = 3;
+	c->connect_timeout = 10;
+	c->idle_timeout = 60;
+	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		if ((p = profile_add(c, builtins[i].name)) == NULL)
+			return;
+		p->base_url = xstrdup(builtins[i].url);
+		p->model = xstrdup(builtins[i].model);
+		p->key_var = builtins[i].key_var;
+		p->needs_key = builtins[i].key_var != NULL;
+		p->dialect = builtins[i].dialect;
+		p->has_dialect = 1;
+		p->price_in = builtins[i].price_in;
+		p->price_out = builtins[i].price_out;
+		p->context_tokens = MISTRAL_SMALL_CONTEXT;
+		p->builtin = 1;
+	}
+}
+
+void
+ms_config_release(struct ms_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprofiles; i++)
+		profile_free(&c->profiles[i]);
+	free(c->profiles);
+	free(c->path);
+	free(c->profile);
+	free(c->model);
+	free(c->base_url);
+	memset(c, 0, sizeof(*c));
+}
+
+struct ms_profile *
+ms_config_profile(struct ms_config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprofiles; i++)
+		if (strcmp(c->profiles[i].name, name) == 0)
+			return &c->profiles[i];
+	return NULL;
+}
+
+/* Parser state: where we are, for messages. */
+struct cparse {
+	struct ms_config *c;
+	const char *name;
+	size_t line;
+	struct ms_profile *prof;	/* NULL: [default] */
+	int insection;
+	struct ms_error *err;
+};
+
+static int
+bad(struct cparse *p, const char *what, const char *key, const char *val)
+{
+	return ms_error_set(p->err, MS_ECONFIG, "%s:%zu: %s '%s' for %s",
+	    p->name, p->line, what, val, key);
+}
+
+static int
+num(struct cparse *p, const char *key, const char *val, long long lo,
+    long long hi, long *out)
+{
+	const char *e;
+	long long v;
+
+	v = strtonum(val, lo, hi, &e);
+	if (e != NULL)
+		return bad(p, "bad number", key, val);
+	*out = (long)v;
+	return 0;
+}
+
+static int
+real(struct cparse *p, const char *key, const char *val, double lo,
+    double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(val, &end);
+	if (errno != 0 || end == val || *end != '\0' || !(v >= lo) ||
+	    !(v <= hi))
+		return bad(p, "bad number", key, val);
+	*out = v;
+	return 0;
+}
+
+static int
+setstr(char **dst, const char *val)
+{
+	char *s;
+
+	if ((s = strdup(val)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int
+boolean(struct cparse *p, const char *key, const char *val, int *out)
+{
+	if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0 ||
+	    strcmp(val, "1") == 0 || strcmp(val, "on") == 0)
+		*out = 1;
+	else if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0 ||
+	    strcmp(val, "0") == 0 || strcmp(val, "off") == 0)
+		*out = 0;
+	else
+		return bad(p, "bad boolean", key, val);
+	return 0;
+}
+
+static int
+default_key(struct cparse *p, const char *k, const char *v)
+{
+	struct ms_config *c = p->c;
+	int rc = 0;
+
+	if (strcmp(k, "profile") == 0)
+		rc = setstr(&c->profile, v);
+	else if (strcmp(k, "model") == 0)
+		rc = setstr(&c->model, v);
+	else if (strcmp(k, "base_url") == 0)
+		rc = setstr(&c->base_url, v);
+	else if (strcmp(k, "jobs") == 0)
+		return num(p, k, v, 1, 64, &c->jobs);
+	else if (strcmp(k, "retries") == 0)
+		return num(p, k, v, 0, 100, &c->retries);
+	else if (strcmp(k, "timeout") == 0)
+		return real(p, k, v, 0, 1e6, &c->timeout);
+	else if (strcmp(k, "connect_timeout") == 0)
+		return real(p, k, v, 0, 1e6, &c->connect_timeout);
+	else if (strcmp(k, "idle_timeout") == 0)
+		return real(p, k, v, 0, 1e6, &c->idle_timeout);
+	else if (strcmp(k, "context_tokens") == 0)
+		return num(p, k, v, 256, 100000000, &c->context_tokens);
+	else if (strcmp(k, "keep_on_error") == 0)
+		return boolean(p, k, v, &c->keep_on_error);
+	else
+		return ms_error_set(p->err, MS_ECONFIG,
+		    "%s:%zu: unknown key '%s' in [default]", p->name, p->line,
+		    k);
+	if (rc == -1)
+		return ms_error_set(p->err, MS_ESOFTWARE, "out of memory");
+	return 0;
+}
+
+static int
+profile_key(struct cparse *p, const char *k, const char *v)
+{
+	struct ms_profile *f = p->prof;
+	int rc = 0;
+
+	if (strcmp(k, "base_url") == 0) {
+		rc = setstr(&f->base_url, v);
+		f->set_base_url = 1;
+	} else if (strcmp(k, "model") == 0) {
+		rc = setstr(&f->model, v);
+		f->set_model = 1;
+	} else if (strcmp(k, "api_key_env") == 0)
+		rc = setstr(&f->api_key_env, v);
+	else if (strcmp(k, "api_key_cmd") == 0)
+		rc = setstr(&f->api_key_cmd, v);
+	else if (strcmp(k, "api_key_file") == 0)
+		rc = setstr(&f->api_key_file, v);
+	else if (strcmp(k, "api_key") == 0) {
+		p->c->holds_key = 1;
+		if (f->api_key != NULL)
+			explicit_bzero(f->api_key, strlen(f->api_key));
+		rc = setstr(&f->api_key, v);
+	} else if (strcmp(k, "app_title") == 0)
+		rc = setstr(&f->app_title, v);
+	else if (strcmp(k, "app_url") == 0)
+		rc = setstr(&f->app_url, v);
+	else if (strcmp(k, "context_tokens") == 0) {
+		f->set_context = 1;
+		return num(p, k, v, 256, 100000000, &f->context_tokens);
+	} else if (strcmp(k, "price_in") == 0)
+		return real(p, k, v, 0, 1e6, &f->price_in);
+	else if (strcmp(k, "price_out") == 0)
+		return real(p, k, v, 0, 1e6, &f->price_out);
+	else if (strcmp(k, "dialect") == 0) {
+		if (ms_dialect_parse(v, &f->dialect) == -1)
+			return bad(p, "unknown dialect", k, v);
+		f->has_dialect = 1;
+	} else
+		return ms_error_set(p->err, MS_ECONFIG,
+		    "%s:%zu: unknown key '%s' in [profile %s]", p->name,
+		    p->line, k, f->name);
+	if (rc == -1)
+		return ms_error_set(p->err, MS_ESOFTWARE, "out of memory");
+	return 0;
+}
+
+static int
+validname(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return 0;
+	return 1;
+}
+
+static int
+section(struct cparse *p, char *s, size_t n)
+{
+	char *name;
+
+	s[n - 1] = '\0';
+	s++;
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	p->insection = 1;
+	if (strcmp(s, "default") == 0) {
+		p->prof = NULL;
+		return 0;
+	}
+	if (strncmp(s, "profile", 7) == 0 && isspace((unsigned char)s[7])) {
+		name = s + 8;
+		while (isspace((unsigned char)*name))
+			name++;
+		if (!validname(name))
+			return ms_error_set(p->err, MS_ECONFIG,
+			    "%s:%zu: bad profile name '%s'", p->name, p->line,
+			    name);
+		if ((p->prof = ms_config_profile(p->c, name)) == NULL &&
+		    (p->prof = profile_add(p->c, name)) == NULL)
+			return ms_error_set(p->err, MS_ESOFTWARE,
+			    "out of memory");
+		return 0;
+	}
+	return ms_error_set(p->err, MS_ECONFIG, "%s:%zu: unknown section "
+	    "'[%s]'", p->name, p->line, s);
+}
+
+static int
+cline(struct cparse *p, char *s)
+{
+	char *eq, *k, *v;
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	if (n == 0 || s[0] == '#' || s[0] == ';')
+		return 0;
+	if (s[0] == '[') {
+		if (s[n - 1] != ']')
+			return ms_error_set(p->err, MS_ECONFIG,
+			    "%s:%zu: unterminated section header", p->name,
+			    p->line);
+		return section(p, s, n);
+	}
+	if ((eq = strchr(s, '=')) == NULL)
+		return ms_error_set(p->err, MS_ECONFIG,
+		    "%s:%zu: expected 'key = value'", p->name, p->line);
+	if (!p->insection)
+		return ms_error_set(p->err, MS_ECONFIG,
+		    "%s:%zu: key outside a section", p->name, p->line);
+	*eq = '\0';
+	k = s;
+	n = strlen(k);
+	while (n > 0 && isspace((unsigned char)k[n - 1]))
+		k[--n] = '\0';
+	v = eq + 1;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (n == 0)
+		return ms_error_set(p->err, MS_ECONFIG, "%s:%zu: empty key",
+		    p->name, p->line);
+	return p->prof ? profile_key(p, k, v) : default_key(p, k, v);
+}
+
+int
+ms_config_parse(struct ms_config *c, const char *text, size_t len,
+    const char *name, struct ms_error *err)
+{
+	struct cparse p = { c, name, 0, NULL, 0, err };
+	struct ms_buf line;
+	const char *s = text, *e, *end = text + len;
+	int rc = 0;
+
+	ms_buf_init(&line);
+	while (s < end && rc == 0) {
+		p.line++;
+		e = memchr(s, '\n', (size_t)(end - s));
+		if (e == NULL)
+			e = end;
+		ms_buf_reset(&line);
+		if (ms_buf_add(&line, s, (size_t)(e - s)) == -1) {
+			rc = ms_error_set(err, MS_ESOFTWARE, "out of memory");
+			break;
+		}
+		if (strlen(line.data) != line.len)
+			rc = ms_error_set(err, MS_ECONFIG,
+			    "%s:%zu: NUL byte in the file", name, p.line);
+		else
+			rc = cline(&p, line.data);
+		s = e + 1;
+	}
+	ms_buf_wipe(&line);
+	return rc;
+}
+
+/* Read a whole small file; -1 with errno set. */
+static int
+slurp(const char *path, struct ms_buf *b, struct stat *st)
+{
+	char tmp[4096];
+	ssize_t n;
+	int fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, st) == -1)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (b->len + (size_t)n > (1 << 20)) {
+			errno = EFBIG;
+			goto fail;
+		}
+		if (ms_buf_add(b, tmp, (size_t)n) == -1) {
+			errno = ENOMEM;
+			goto fail;
+		}
+	}
+	explicit_bzero(tmp, sizeof(tmp));
+	close(fd);
+	return 0;
+fail:
+	e = errno;
+	explicit_bzero(tmp, sizeof(tmp));
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int
+ms_config_load(struct ms_config *c, const char *path, struct ms_error *err)
+{
+	struct ms_buf b, pb;
+	struct stat st;
+	const char *env, *home;
+	int named = 0, rc;
+
+	ms_buf_init(&pb);
+	if (path != NULL && *path != '\0')
+		named = 1;
+	else if ((env = getenv("MS_CONFIG")) != NULL && *env != '\0') {
+		path = env;
+		named = 1;
+	} else if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/') {
+		ms_buf_printf(&pb, "%s/ms/config", env);
+		path = pb.data;
+	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
+		ms_buf_printf(&pb, "%s/.config/ms/config", home);
+		path = pb.data;
+	} else
+		return 0;
+	ms_buf_init(&b);
+	if (slurp(path, &b, &st) == -1) {
+		rc = 0;
+		if (named || errno != ENOENT)
+			rc = ms_error_set(err, MS_ECONFIG,
+			    "cannot read config '%s': %s", path,
+			    strerror(errno));
+		ms_buf_release(&pb);
+		ms_buf_wipe(&b);
+		return rc;
+	}
+	free(c->path);
+	c->path = strdup(path);
+	rc = ms_config_parse(c, b.data, b.len, path, err);
+	ms_buf_wipe(&b);
+	if (rc == 0 && c->holds_key && (st.st_mode & 077) != 0)
+		rc = ms_error_set(err, MS_ECONFIG, "config '%s' holds an "
+		    "API key and is readable by others; chmod 600 it", path);
+	ms_buf_release(&pb);
+	return rc;
+}
+
+/* The first line of s, without its end, into key. */
+static int
+firstline(const char *s, size_t n, struct ms_buf *key)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i] != '\n' && s[i] != '\r'; i++)
+		;
+	while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	ms_buf_reset(key);
+	return ms_buf_add(key, s, i);
+}
+
+static int
+key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
+{
+	struct ms_buf out;
+	char tmp[512];
+	size_t n;
+	FILE *fp;
+	int st;
+
+	fflush(NULL);
+	if ((fp = popen(cmd, "r")) == NULL)
+		return ms_error_set(err, MS_ECONFIG, "cannot run api_key_cmd: "
+		    "%s", strerror(errno));
+	ms_buf_init(&out);
+	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		if (out.len < 65536)
+			ms_buf_add(&out, tmp, n);
+	explicit_bzero(tmp, sizeof(tmp));
+	st = pclose(fp);
+	if (st != 0) {
+		ms_buf_wipe(&out);
+		return ms_error_set(err, MS_ECONFIG, "api_key_cmd failed "
+		    "(status %d)", WIFEXITED(st) ? WEXITSTATUS(st) : st);
+	}
+	firstline(out.data, out.len, key);
+	ms_buf_wipe(&out);
+	return 0;
+}
+
+static int
+key_file(const char *path, struct ms_buf *key, struct ms_error *err)
+{
+	struct ms_buf b, pb;
+	struct stat st;
+	const char *home;
+
+	ms_buf_init(&pb);
+	if (path[0] == '~' && path[1] == '/' &&
+	    (home = getenv("HOME")) != NULL) {
+		ms_buf_printf(&pb, "%s%s", home, path + 1);
+		path = pb.data;
+	}
+	ms_buf_init(&b);
+	if (slurp(path, &b, &st) == -1) {
+		ms_error_set(err, MS_ECONFIG, "cannot read key file '%s': %s",
+		    path, strerror(errno));
+		goto fail;
+	}
+	if ((st.st_mode & 077) != 0) {
+		ms_error_set(err, MS_ECONFIG, "key file '%s' is readable by "
+		    "others; chmod 600 it", path);
+		goto fail;
+	}
+	firstline(b.data, b.len, key);
+	ms_buf_wipe(&b);
+	ms_buf_release(&pb);
+	return 0;
+fail:
+	ms_buf_wipe(&b);
+	ms_buf_release(&pb);
+	return -1;
+}
+
+int
+ms_profile_key(const struct ms_config *c, const struct ms_profile *p,
+    struct ms_buf *key, struct ms_error *err)
+{
+	const char *v;
+
+	(void)c;
+	ms_buf_reset(key);
+	if ((v = getenv("MS_API_KEY")) != NULL && *v != '\0')
+		return firstline(v, strlen(v), key) == -1 ? ms_error_set(err,
+		    MS_ESOFTWARE, "out of memory") : 0;
+	if (p->api_key_env != NULL) {
+		if ((v = getenv(p->api_key_env)) == NULL || *v == '\0')
+			return ms_error_set(err, MS_ECONFIG, "no API key: "
+			    "%s (api_key_env of profile '%s') is not set",
+			    p->api_key_env, p->name);
+		return firstline(v, strlen(v), key) == -1 ? ms_error_set(err,
+		    MS_ESOFTWARE, "out of memory") : 0;
+	}
+	if (p->api_key_cmd != NULL)
+		return key_cmd(p->api_key_cmd, key, err);
+	if (p->api_key_file != NULL)
+		return key_file(p->api_key_file, key, err);
+	if (p->api_key != NULL)
+		return firstline(p->api_key, strlen(p->api_key), key) == -1 ?
+		    ms_error_set(err, MS_ESOFTWARE, "out of memory") : 0;
+	if (p->key_var != NULL && (v = getenv(p->key_var)) != NULL &&
+	    *v != '\0')
+		return firstline(v, strlen(v), key) == -1 ? ms_error_set(err,
+		    MS_ESOFTWARE, "out of memory") : 0;
+	return 0;
+}
+
+/* The host of url, lower-cased, into out; -1 when there is none. */
+static int
+urlhost(const char *url, char *out, size_t outsz)
+{
+	CURLU *u;
+	char *h = NULL;
+	size_t i;
+	int rc = -1;
+
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+		for (i = 0; h[i] && i + 1 < outsz; i++)
+			out[i] = (char)tolower((unsigned char)h[i]);
+		out[i] = '\0';
+		rc = 0;
+		curl_free(h);
+	}
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int
+ms_url_is_loopback(const char *url)
+{
+	char h[256];
+	int a, b, c, d;
+	char extra;
+
+	if (urlhost(url, h, sizeof(h)) == -1)
+		return 0;
+	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0 ||
+	    strcmp(h, "::1") == 0)
+		return 1;
+	if (sscanf(h, "%d.%d.%d.%d%c", &a, &b, &c, &d, &extra) == 4 &&
+	    a == 127 && b >= 0 && b < 256 && c >= 0 && c < 256 && d >= 0 &&
+	    d < 256)
+		return 1;
+	return 0;
+}
+
+enum ms_dialect
+ms_dialect_for(const struct ms_profile *p, const char *url)
+{
+	char h[256];
+
+	if (urlhost(url, h, sizeof(h)) == 0) {
+		if (strcmp(h, "openrouter.ai") == 0)
+			return MS_DIALECT_OPENROUTER;
+		if (strcmp(h, "api.mistral.ai") == 0)
+			return MS_DIALECT_MISTRAL;
+	}
+	return p->has_dialect ? p->dialect : MS_DIALECT_OPENAI;
+}

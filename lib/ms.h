@@ -1,0 +1,420 @@
+/* ms.h: the public interface of libms, the core of the ms tools. */
+#ifndef MS_H
+#define MS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MS_VERSION "0.1.0"
+
+/*
+ * Errors.  Every function that can fail returns 0 on success and -1 on
+ * failure, and fills a struct ms_error owned by the caller.  The library
+ * never prints and never exits: the kind tells the caller what happened,
+ * and msg is one line suitable for "prog: msg".
+ */
+enum ms_errkind {
+	MS_OK = 0,
+	MS_EUSAGE,	/* bad argument given to the library */
+	MS_EDATA,	/* input that cannot be sent */
+	MS_ENOINPUT,	/* a file cannot be read */
+	MS_EUNAVAIL,	/* server refused, 5xx, network, error in stream */
+	MS_ESOFTWARE,	/* internal error, out of memory */
+	MS_ETEMPFAIL,	/* rate limited or timed out */
+	MS_EPROTOCOL,	/* the answer is not the protocol */
+	MS_ENOPERM,	/* 401, 402, 403 */
+	MS_ECONFIG,	/* configuration, key, profile or template */
+	MS_EINTR,	/* interrupted by a signal */
+	MS_EPIPE	/* the reader of the output went away */
+};
+
+struct ms_error {
+	enum ms_errkind kind;
+	char msg[1024];
+};
+
+void ms_error_clear(struct ms_error *);
+/* Set kind and a printf-style message; always returns -1. */
+int ms_error_set(struct ms_error *, enum ms_errkind, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * A growable byte buffer, always NUL-terminated after len.  Embedded by
+ * the caller: ms_buf_init, then ms_buf_release.
+ */
+struct ms_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void ms_buf_init(struct ms_buf *);
+void ms_buf_release(struct ms_buf *);
+/* Wipe the contents with explicit_bzero, then release. */
+void ms_buf_wipe(struct ms_buf *);
+int ms_buf_grow(struct ms_buf *, size_t extra);
+int ms_buf_add(struct ms_buf *, const void *, size_t);
+int ms_buf_addstr(struct ms_buf *, const char *);
+int ms_buf_addch(struct ms_buf *, int);
+int ms_buf_printf(struct ms_buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void ms_buf_reset(struct ms_buf *);
+/* Remove the first n bytes. */
+void ms_buf_consume(struct ms_buf *, size_t n);
+/* Hand the data over to the caller (never NULL) and reset the buffer. */
+char *ms_buf_detach(struct ms_buf *);
+
+/*
+ * UTF-8.  ms_utf8_check returns 0 when s is valid UTF-8 without NUL
+ * bytes; otherwise it returns MS_UTF8_NUL or MS_UTF8_INVALID and sets
+ * *off to the offset of the first offending byte.
+ */
+#define MS_UTF8_NUL 1
+#define MS_UTF8_INVALID 2
+int ms_utf8_check(const char *s, size_t len, size_t *off);
+/* Length of the longest prefix of s that does not end inside a character. */
+size_t ms_utf8_complete(const char *s, size_t len);
+
+/*
+ * Server-sent events, a push parser: feed bytes as they arrive, in pieces
+ * of any size, then take events until none is left.  No I/O.
+ */
+struct ms_sse {
+	struct ms_buf in;	/* bytes not yet split into lines */
+	size_t pos;		/* scan position in in */
+	struct ms_buf data;	/* data lines of the event being built */
+	struct ms_buf event;	/* the event: field */
+	int has_data;
+	int skip_lf;		/* the last line ended in CR: eat one LF */
+	int eof;
+	struct ms_buf out_data;	/* storage for the event handed out */
+	struct ms_buf out_event;
+};
+
+struct ms_sse_event {
+	const char *event;	/* "" when the stream named none */
+	const char *data;	/* data lines joined by '\n' */
+	size_t len;
+};
+
+void ms_sse_init(struct ms_sse *);
+void ms_sse_release(struct ms_sse *);
+int ms_sse_feed(struct ms_sse *, const char *, size_t);
+/* Mark the end of input: a last unterminated line and event are flushed. */
+void ms_sse_finish(struct ms_sse *);
+/*
+ * Take the next event: 1 and *ev filled (valid until the next call), 0
+ * when more input is needed, -1 when out of memory.
+ */
+int ms_sse_next(struct ms_sse *, struct ms_sse_event *ev);
+
+/*
+ * Chat-completion answers: turns SSE events (or one non-streamed JSON
+ * body) into text deltas, a finish reason, usage and errors.
+ */
+/* Returns 0, or an ms_errkind to stop (MS_EPIPE when the reader left). */
+typedef int (*ms_delta_fn)(void *arg, const char *text, size_t len);
+
+struct ms_usage {
+	long prompt_tokens;
+	long completion_tokens;
+	double cost;		/* USD as reported by the server */
+	int has_tokens;
+	int has_cost;
+};
+
+struct ms_resp {
+	ms_delta_fn on_delta;
+	void *arg;
+	void *tok;		/* json-c tokener, reused for every event */
+	int done;		/* [DONE] was seen */
+	int finished;		/* a finish_reason was seen */
+	int got_content;	/* any delta was handed out */
+	char finish_reason[64];
+	char provider[128];
+	char model[256];
+	struct ms_usage usage;
+};
+
+void ms_resp_init(struct ms_resp *, ms_delta_fn, void *arg);
+void ms_resp_release(struct ms_resp *);
+/*
+ * One SSE event.  Returns -1 for an error in the stream (MS_EUNAVAIL, the
+ * server's message in err), bad JSON (MS_EPROTOCOL) or a failed delta
+ * callback (its kind).  Payloads that are not JSON at all are skipped.
+ */
+int ms_resp_event(struct ms_resp *, const struct ms_sse_event *,
+    struct ms_error *);
+/* A whole non-streamed JSON body. */
+int ms_resp_body(struct ms_resp *, const char *body, size_t len,
+    struct ms_error *);
+/* End of the stream: -1 with MS_EPROTOCOL when it was cut short. */
+int ms_resp_end(struct ms_resp *, struct ms_error *);
+/*
+ * Find the human-readable message in an error body of any provider's
+ * shape (JSON or not) and write it to out, one line, at most outsz - 1
+ * bytes.  Returns the length written.
+ */
+size_t ms_error_message(const char *body, size_t len, char *out,
+    size_t outsz);
+
+/*
+ * Output shaping, a pure streaming filter between the model's deltas and
+ * stdout: removes a code fence that wraps the whole answer, normalises
+ * leading and trailing newlines and converts line ends to CRLF.
+ */
+enum ms_final_nl {
+	MS_NL_ONE,	/* exactly one newline at the end */
+	MS_NL_KEEP,	/* the trailing newlines given in tail */
+	MS_NL_RAW	/* exactly what the model wrote */
+};
+
+/* Returns 0, or an ms_errkind to stop. */
+typedef int (*ms_write_fn)(void *arg, const char *, size_t);
+
+struct ms_out {
+	ms_write_fn write;
+	void *arg;
+	int strip_fence;	/* remove a fence around the whole answer */
+	int crlf;		/* write "\r\n" for every "\n" */
+	enum ms_final_nl nl;
+	const char *head;	/* written before the answer (leading blanks) */
+	const char *tail;	/* MS_NL_KEEP: written after the answer */
+	/* state */
+	int fstate;		/* fence: deciding, fenced, or passing */
+	struct ms_buf fence;	/* bytes held while the fence is undecided */
+	struct ms_buf ws;	/* blanks held back until text follows */
+	struct ms_buf scratch;	/* what one call writes */
+	int started;		/* text has been written */
+};
+
+void ms_out_init(struct ms_out *, ms_write_fn, void *arg);
+void ms_out_release(struct ms_out *);
+/*
+ * Both return 0, or what the write function returned (an ms_errkind), or
+ * MS_ESOFTWARE when out of memory.
+ */
+int ms_out_write(struct ms_out *, const char *, size_t);
+int ms_out_finish(struct ms_out *);
+
+/*
+ * Token estimate for the context budget: never below the count of
+ * Mistral's tokenizer.
+ */
+size_t ms_tokens_estimate(const char *, size_t);
+
+/* Retry policy (SPEC 6). */
+#define MS_RETRY_BASE_MS 500
+#define MS_RETRY_CAP_MS 30000
+/* 1 when an HTTP status is worth another try. */
+int ms_retry_status(long status);
+/*
+ * The wait before retry number attempt (0 for the first retry), with
+ * full jitter from rnd (uniform in [0, 1)), and at least retry_after_ms.
+ */
+long ms_retry_delay(int attempt, double rnd, long retry_after_ms);
+/*
+ * Parse a Retry-After value, seconds or an HTTP date, relative to now.
+ * Returns the wait in ms, or -1 when the value is not understood.
+ */
+long ms_retry_after(const char *value, long long now);
+
+/* Provider dialects: what a server accepts in a request. */
+enum ms_dialect {
+	MS_DIALECT_OPENAI,	/* OpenAI-compatible: Ollama, llama.cpp, vLLM */
+	MS_DIALECT_OPENROUTER,
+	MS_DIALECT_MISTRAL
+};
+
+const char *ms_dialect_name(enum ms_dialect);
+int ms_dialect_parse(const char *, enum ms_dialect *);
+
+/*
+ * Configuration.  A profile says where and how to send; the config file
+ * adds profiles and [default] settings.  Strings are owned by the struct.
+ */
+struct ms_profile {
+	char *name;
+	char *base_url;
+	char *model;
+	char *api_key_env;
+	char *api_key_cmd;
+	char *api_key_file;
+	char *api_key;		/* literal from the config file */
+	const char *key_var;	/* built-in profiles: OPENROUTER_API_KEY ... */
+	char *app_title;
+	char *app_url;
+	long context_tokens;	/* 0: not set */
+	double price_in;	/* USD per million tokens, < 0: not set */
+	double price_out;
+	enum ms_dialect dialect;
+	int has_dialect;
+	int needs_key;		/* a key is required (hosted APIs) */
+	int builtin;
+	/* set by the config file, which ranks above [default] and templates */
+	int set_model, set_base_url, set_context;
+};
+
+struct ms_config {
+	char *path;		/* the file read, NULL when none */
+	int holds_key;		/* the file has an api_key literal */
+	struct ms_profile *profiles;
+	size_t nprofiles;
+	/* [default] */
+	char *profile;
+	char *model;
+	char *base_url;
+	long jobs;
+	long retries;
+	double timeout;
+	double connect_timeout;
+	double idle_timeout;
+	long context_tokens;
+	int keep_on_error;
+};
+
+/* Defaults and the built-in profiles. */
+void ms_config_init(struct ms_config *);
+void ms_config_release(struct ms_config *);
+/* Parse config text; name is used in messages ("name:line: ..."). */
+int ms_config_parse(struct ms_config *, const char *text, size_t len,
+    const char *name, struct ms_error *);
+/*
+ * Find and read the config file: path if not NULL, else $MS_CONFIG,
+ * $XDG_CONFIG_HOME/ms/config, ~/.config/ms/config.  A file that does not
+ * exist is not an error unless it was named.
+ */
+int ms_config_load(struct ms_config *, const char *path, struct ms_error *);
+struct ms_profile *ms_config_profile(struct ms_config *, const char *name);
+/*
+ * Get the API key of a profile into key (wiped by the caller with
+ * ms_buf_wipe).  An empty key means none is configured.
+ */
+int ms_profile_key(const struct ms_config *, const struct ms_profile *,
+    struct ms_buf *key, struct ms_error *);
+/* 1 when url names a loopback host (127.0.0.0/8, ::1, localhost). */
+int ms_url_is_loopback(const char *url);
+/*
+ * The dialect for a request to url with profile p: the host's own when it
+ * is a known provider, else the profile's.
+ */
+enum ms_dialect ms_dialect_for(const struct ms_profile *p, const char *url);
+
+/*
+ * Templates: [params], [system], then [user]/[assistant] messages, each
+ * rendered with {{name}} variables, {{#name}}...{{/name}} (kept when set
+ * and not empty), {{^name}}...{{/name}} (kept when unset or empty), and
+ * {{{{ for a literal "{{".
+ */
+struct ms_kv {
+	char *key;
+	char *value;
+};
+
+struct ms_vars {
+	struct ms_kv *v;
+	size_t n;
+};
+
+void ms_vars_init(struct ms_vars *);
+void ms_vars_release(struct ms_vars *);
+/* Set or replace (copies both); value NULL removes the variable. */
+int ms_vars_set(struct ms_vars *, const char *key, const char *value);
+int ms_vars_setn(struct ms_vars *, const char *key, const char *value,
+    size_t len);
+const char *ms_vars_get(const struct ms_vars *, const char *key);
+
+struct ms_tmsg {
+	char *role;		/* "system", "user", "assistant" */
+	char *text;
+};
+
+struct ms_template {
+	char *name;
+	char *source;		/* file path or "built-in" */
+	struct ms_vars params;
+	struct ms_tmsg *msgs;
+	size_t nmsgs;
+};
+
+void ms_template_init(struct ms_template *);
+void ms_template_release(struct ms_template *);
+int ms_template_parse(struct ms_template *, const char *text, size_t len,
+    const char *name, struct ms_error *);
+/* Render one text with vars into out (appended). */
+int ms_template_render(const char *text, const struct ms_vars *,
+    struct ms_buf *out, struct ms_error *);
+/*
+ * Find a template: NAME containing '/' is a path; else
+ * $XDG_CONFIG_HOME/ms/templates/NAME (or ~/.config/...), else built-in.
+ */
+int ms_template_load(struct ms_template *, const char *name,
+    struct ms_error *);
+/* Built-in template text by name, or NULL. */
+const char *ms_builtin_template(const char *name);
+/* The NULL-terminated list of built-in template names. */
+extern const char *const ms_builtin_names[];
+/* The directory of user templates into buf (no trailing slash). */
+int ms_template_dir(struct ms_buf *);
+
+/*
+ * A request, ready to send: parameters, messages and the target.
+ */
+struct ms_request {
+	enum ms_dialect dialect;
+	const char *model;	/* NULL or "": let the server choose */
+	const char **fallbacks;
+	size_t nfallbacks;
+	const char **stops;
+	size_t nstops;
+	int stream;
+	int usage;		/* ask for usage in the answer */
+	int has_temperature, has_top_p, has_max_tokens, has_seed;
+	double temperature, top_p;
+	long max_tokens;
+	long long seed;
+	const struct ms_tmsg *msgs;
+	size_t nmsgs;
+};
+
+/* The JSON body of the request, appended to out. */
+int ms_request_json(const struct ms_request *, struct ms_buf *out,
+    struct ms_error *);
+
+/*
+ * HTTP client: one request with retries, streamed through the SSE parser
+ * and the answer handler.  Progress and events go to an optional log
+ * callback (the caller decides whether to print them).
+ */
+typedef void (*ms_log_fn)(void *arg, const char *line);
+
+struct ms_http_opts {
+	const char *base_url;	/* ".../v1" */
+	const char *key;	/* NULL or "": no Authorization */
+	const char *app_title;	/* OpenRouter attribution headers */
+	const char *app_url;
+	long connect_timeout_ms;
+	long timeout_ms;	/* 0: none */
+	long idle_timeout_ms;
+	int retries;
+	ms_log_fn log;		/* verbose lines, or NULL */
+	void *log_arg;
+	volatile int *cancel;	/* set by a signal handler to abort */
+};
+
+struct ms_http_stats {
+	long status;
+	int attempts;
+	double first_byte;	/* seconds from the start of the last try */
+	double total;		/* seconds for everything, retries included */
+};
+
+/*
+ * POST body to base_url + "/chat/completions".  Deltas reach resp's
+ * callback as they arrive.  Returns 0 when the answer is complete.
+ */
+int ms_http_chat(const struct ms_http_opts *, const char *body, size_t len,
+    struct ms_resp *, struct ms_http_stats *, struct ms_error *);
+int ms_http_global_init(struct ms_error *);
+
+#endif
