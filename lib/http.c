@@ -22,7 +22,8 @@
 #define MAX_RETRY_AFTER_MS (600L * 1000)
 #define POLL_MS 50
 
-enum { MODE_UNKNOWN, MODE_SSE, MODE_JSON };
+/* What a 200 answer turned out to be. */
+enum { MODE_UNKNOWN, MODE_SSE, MODE_JSON, MODE_OTHER };
 
 /* One attempt's state, shared with libcurl's callbacks. */
 struct xfer {
@@ -157,10 +158,17 @@ on_body(char *p, size_t size, size_t n, void *arg)
 				;
 			if (i == len)
 				return len;	/* decide on the next bytes */
-			x->mode = p[i] == '{' ? MODE_JSON : MODE_SSE;
+			if (p[i] == '{')
+				x->mode = MODE_JSON;
+			else if (p[i] == ':' || strncmp(p + i, "data:",
+			    len - i < 5 ? len - i : 5) == 0 || strncmp(p + i,
+			    "event:", len - i < 6 ? len - i : 6) == 0)
+				x->mode = MODE_SSE;
+			else
+				x->mode = MODE_OTHER;
 		}
 	}
-	if (x->mode == MODE_JSON) {
+	if (x->mode == MODE_JSON || x->mode == MODE_OTHER) {
 		if (ms_buf_add(&x->body, p, len) == -1) {
 			ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
 			x->failed = 1;
@@ -432,6 +440,13 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 			if (x.mode == MODE_JSON) {
 				rc = ms_resp_body(resp, x.body.data, x.body.len,
 				    err);
+			} else if (x.mode == MODE_OTHER) {
+				ms_error_message(x.body.data, x.body.len, msg,
+				    sizeof(msg) - 200);
+				rc = ms_error_set(err, MS_EPROTOCOL, "the answer "
+				    "is neither JSON nor an event stream (%s)%s%s",
+				    x.ctype[0] ? x.ctype : "no Content-Type",
+				    msg[0] ? ": " : "", msg);
 			} else {
 				ms_sse_finish(&x.sse);
 				rc = drain(&x);
@@ -466,15 +481,16 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 				ms_error_set(err, MS_ETEMPFAIL, "timed out after "
 				    "%.1f s waiting for '%s' (--timeout)",
 				    elapsed, o->base_url);
-			else if (!x.got_bytes && x.status == 0)
-				ms_error_set(err, MS_ETEMPFAIL, "timed out "
-				    "waiting for '%s': %s", o->base_url,
-				    errbuf[0] ? errbuf : "no answer");
-			else
+			else if (strncmp(errbuf, "Operation too slow", 18) == 0)
 				ms_error_set(err, MS_ETEMPFAIL, "timed out: no "
 				    "data from '%s' for %ld s (--idle-timeout)",
 				    o->base_url, (o->idle_timeout_ms + 999) /
 				    1000);
+			else
+				ms_error_set(err, MS_ETEMPFAIL, "timed out "
+				    "connecting to '%s' (--connect-timeout): %s",
+				    o->base_url, errbuf[0] ? errbuf :
+				    "no answer");
 			snprintf(why, sizeof(why), "timed out");
 			retry = !(o->timeout_ms > 0 && elapsed * 1000 >=
 			    (double)o->timeout_ms - 5);

@@ -166,12 +166,21 @@ message_json(struct json_object *o, char *out, size_t outsz, size_t at,
 		else
 			at = message_json(e, out, outsz, at, depth + 1);
 		md = get(e, "metadata");
-		if ((s = getstr(md, "raw")) != NULL)
-			at = message_raw(s, out, outsz, at, depth);
+		if ((s = getstr(md, "raw")) != NULL) {
+			/* The provider's own words, unless they say it again. */
+			char raw[512];
+			size_t n = message_raw(s, raw, sizeof(raw), 0, depth);
+
+			if (n > 0 && strstr(out, raw) == NULL)
+				at = append(out, outsz, at, raw);
+		}
 		return at;
 	}
 	if ((s = getstr(o, "message")) != NULL)
 		return append(out, outsz, at, s);
+	if ((d = get(o, "message")) != NULL &&
+	    json_object_is_type(d, json_type_object) && depth < 4)
+		return message_json(d, out, outsz, at, depth + 1);
 	if ((d = get(o, "detail")) != NULL)
 		return message_detail(d, out, outsz, at);
 	if ((s = getstr(o, "msg")) != NULL)
