@@ -28,8 +28,8 @@ send_input(struct cmd *c)
 {
 	size_t n = c->input.len;
 
-	while (n > 0 && (c->input.data[n - 1] == '\n' ||
-	    c->input.data[n - 1] == '\r'))
+	while (n > 0 &&
+	    (c->input.data[n - 1] == '\n' || c->input.data[n - 1] == '\r'))
 		n--;
 	ms_buf_add(&c->send, c->input.data, n);
 }
@@ -88,8 +88,8 @@ cmd_template(const char *name, int argc, char *argv[])
 	int i, status;
 
 	ms_buf_init(&usage);
-	ms_buf_printf(&usage, "usage: %s [options] [PROMPT ...]\n",
-	    cmd_progname);
+	ms_buf_printf(
+	    &usage, "usage: %s [options] [PROMPT ...]\n", cmd_progname);
 	/* Fail early, before reading input, when there is no such template. */
 	ms_template_init(&t);
 	ms_error_clear(&err);

@@ -8,18 +8,18 @@
 
 /* How a tool wants its answer shaped. */
 enum answer_room {
-	ROOM_FIXED,	/* the answer needs a fixed reserve */
-	ROOM_INPUT	/* the answer is about as long as the input */
+	ROOM_FIXED, /* the answer needs a fixed reserve */
+	ROOM_INPUT  /* the answer is about as long as the input */
 };
 
 struct cmd {
-	const char *prog;	/* the name to put before messages */
-	const char *tool;	/* chat, summarize, translate or a template */
-	const char *usage;	/* the tool's synopsis lines */
+	const char *prog;  /* the name to put before messages */
+	const char *tool;  /* chat, summarize, translate or a template */
+	const char *usage; /* the tool's synopsis lines */
 
 	/* common options */
 	const char *model, *profile, *base_url, *system, *template;
-	struct ms_vars defs;	/* -D NAME=VALUE */
+	struct ms_vars defs; /* -D NAME=VALUE */
 	const char **stops, **fallbacks;
 	size_t nstops, nfallbacks;
 	int has_temperature, has_top_p, has_max_tokens, has_seed;
@@ -32,9 +32,9 @@ struct cmd {
 	int no_stream, keep, raw, dry_run, usage_report, verbose, quiet;
 
 	/* what the tool decides */
-	struct ms_vars vars;	/* the tool's own template variables */
-	struct ms_buf input;	/* the text read */
-	struct ms_buf send;	/* the text that becomes {{input}} */
+	struct ms_vars vars; /* the tool's own template variables */
+	struct ms_buf input; /* the text read */
+	struct ms_buf send;  /* the text that becomes {{input}} */
 	enum answer_room room;
 	enum ms_final_nl nl;
 	const char *head, *tail;
@@ -45,8 +45,8 @@ struct cmd {
 /* A tool's own options, parsed after the common ones. */
 typedef int (*tool_opt_fn)(struct cmd *, int ch, const char *arg);
 
-void cmd_init(struct cmd *, const char *prog, const char *tool,
-    const char *usage);
+void cmd_init(
+    struct cmd *, const char *prog, const char *tool, const char *usage);
 void cmd_release(struct cmd *);
 /*
  * Parse argv; returns the index of the first operand.  Exits with

@@ -16,9 +16,20 @@
 #include "cmd.h"
 
 enum {
-	OPT_BASE_URL = 256, OPT_TEMPERATURE, OPT_TOP_P, OPT_MAX_TOKENS,
-	OPT_SEED, OPT_STOP, OPT_FALLBACK, OPT_NO_STREAM, OPT_RAW, OPT_TIMEOUT,
-	OPT_CONNECT_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_RETRIES, OPT_CONTEXT
+	OPT_BASE_URL = 256,
+	OPT_TEMPERATURE,
+	OPT_TOP_P,
+	OPT_MAX_TOKENS,
+	OPT_SEED,
+	OPT_STOP,
+	OPT_FALLBACK,
+	OPT_NO_STREAM,
+	OPT_RAW,
+	OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_IDLE_TIMEOUT,
+	OPT_RETRIES,
+	OPT_CONTEXT
 };
 
 #define COMMON_SHORT "D:hj:km:nP:qs:T:uVv"
@@ -117,8 +128,7 @@ cmd_usage_error(struct cmd *c, const char *fmt, ...)
 	exit(EX_USAGE);
 }
 
-static void
-die(struct cmd *c, int status, const char *fmt, ...)
+static void die(struct cmd *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 
 static void
@@ -196,16 +206,16 @@ cmd_release(struct cmd *c)
 }
 
 static long long
-number(struct cmd *c, const char *opt, const char *arg, long long lo,
-    long long hi)
+number(
+    struct cmd *c, const char *opt, const char *arg, long long lo, long long hi)
 {
 	const char *e;
 	long long v;
 
 	v = strtonum(arg, lo, hi, &e);
 	if (e != NULL)
-		cmd_usage_error(c, "%s: '%s' is %s (%lld to %lld)", opt, arg, e,
-		    lo, hi);
+		cmd_usage_error(
+		    c, "%s: '%s' is %s (%lld to %lld)", opt, arg, e, lo, hi);
 	return v;
 }
 
@@ -259,8 +269,8 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 	for (i = 0; i < NCOMMON; i++)
 		all[n++] = common_long[i];
 	memset(&all[n], 0, sizeof(all[n]));
-	snprintf(so, sizeof(so), "+:%s%s", COMMON_SHORT,
-	    shortopts ? shortopts : "");
+	snprintf(
+	    so, sizeof(so), "+:%s%s", COMMON_SHORT, shortopts ? shortopts : "");
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, so, all, NULL)) != -1) {
@@ -269,8 +279,10 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 			char *eq = strchr(optarg, '=');
 
 			if (eq == NULL || eq == optarg)
-				cmd_usage_error(c, "-D wants NAME=VALUE, not "
-				    "'%s'", optarg);
+				cmd_usage_error(c,
+				    "-D wants NAME=VALUE, not "
+				    "'%s'",
+				    optarg);
 			*eq = '\0';
 			if (ms_vars_set(&c->defs, optarg, eq + 1) == -1)
 				die(c, EX_SOFTWARE, "out of memory");
@@ -325,8 +337,8 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 			c->has_top_p = 1;
 			break;
 		case OPT_MAX_TOKENS:
-			c->max_tokens = (long)number(c, "--max-tokens", optarg,
-			    1, 100000000);
+			c->max_tokens = (long)number(
+			    c, "--max-tokens", optarg, 1, 100000000);
 			c->has_max_tokens = 1;
 			break;
 		case OPT_SEED:
@@ -337,8 +349,8 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 			c->stops = push(c->stops, &c->nstops, optarg);
 			break;
 		case OPT_FALLBACK:
-			c->fallbacks = push(c->fallbacks, &c->nfallbacks,
-			    optarg);
+			c->fallbacks =
+			    push(c->fallbacks, &c->nfallbacks, optarg);
 			break;
 		case OPT_NO_STREAM:
 			c->no_stream = 1;
@@ -351,22 +363,22 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 			c->has_timeout = 1;
 			break;
 		case OPT_CONNECT_TIMEOUT:
-			c->connect_timeout = real(c, "--connect-timeout",
-			    optarg, 0, 1e6);
+			c->connect_timeout =
+			    real(c, "--connect-timeout", optarg, 0, 1e6);
 			c->has_connect_timeout = 1;
 			break;
 		case OPT_IDLE_TIMEOUT:
-			c->idle_timeout = real(c, "--idle-timeout", optarg, 0,
-			    1e6);
+			c->idle_timeout =
+			    real(c, "--idle-timeout", optarg, 0, 1e6);
 			c->has_idle_timeout = 1;
 			break;
 		case OPT_RETRIES:
-			c->retries = (long)number(c, "--retries", optarg, 0,
-			    100);
+			c->retries =
+			    (long)number(c, "--retries", optarg, 0, 100);
 			break;
 		case OPT_CONTEXT:
-			c->context = (long)number(c, "--context", optarg, 256,
-			    100000000);
+			c->context = (long)number(
+			    c, "--context", optarg, 256, 100000000);
 			break;
 		case ':':
 			cmd_usage_error(c, "option '%s' needs an argument",
@@ -374,10 +386,10 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 			break;
 		case '?':
 			if (optopt != 0)
-				cmd_usage_error(c, "unknown option '-%c'",
-				    optopt);
-			cmd_usage_error(c, "unknown option '%s'",
-			    argv[optind - 1]);
+				cmd_usage_error(
+				    c, "unknown option '-%c'", optopt);
+			cmd_usage_error(
+			    c, "unknown option '%s'", argv[optind - 1]);
 			break;
 		default:
 			if (fn == NULL || fn(c, ch, optarg) == -1)
@@ -424,9 +436,11 @@ read_fd(struct cmd *c, int fd, const char *name, size_t limit)
 		c->input.len += (size_t)n;
 		c->input.data[c->input.len] = '\0';
 		if (limit > 0 && c->input.len > limit)
-			die(c, EX_DATAERR, "input too long: more than %zu "
+			die(c, EX_DATAERR,
+			    "input too long: more than %zu "
 			    "bytes, which cannot fit the context; use "
-			    "msummarize, or raise --context", limit);
+			    "msummarize, or raise --context",
+			    limit);
 	}
 	rc = ms_utf8_check(c->input.data + start, c->input.len - start, &off);
 	if (rc == MS_UTF8_NUL)
@@ -602,8 +616,8 @@ render(struct cmd *c, struct plan *p, struct ms_error *err)
 	if (ms_vars_setn(&all, "input", c->send.data, c->send.len) == -1)
 		goto oom;
 	j = 0;
-	if (c->system != NULL && (p->tpl.nmsgs == 0 ||
-	    strcmp(p->tpl.msgs[0].role, "system") != 0)) {
+	if (c->system != NULL &&
+	    (p->tpl.nmsgs == 0 || strcmp(p->tpl.msgs[0].role, "system") != 0)) {
 		p->msgs[j].role = strdup("system");
 		p->msgs[j++].text = strdup(c->system);
 	}
@@ -668,8 +682,8 @@ prepare(struct cmd *c, struct plan *p, struct ms_error *err)
 	    (name = p->cfg.profile) == NULL)
 		name = "openrouter";
 	if ((p->prof = ms_config_profile(&p->cfg, name)) == NULL)
-		return ms_error_set(err, MS_ECONFIG, "unknown profile '%s'",
-		    name);
+		return ms_error_set(
+		    err, MS_ECONFIG, "unknown profile '%s'", name);
 	if ((p->base_url = c->base_url) == NULL &&
 	    (p->base_url = getenv_set("MS_BASE_URL")) == NULL) {
 		p->base_url = p->prof->base_url;
@@ -677,8 +691,10 @@ prepare(struct cmd *c, struct plan *p, struct ms_error *err)
 			p->base_url = p->cfg.base_url;
 	}
 	if (p->base_url == NULL || *p->base_url == '\0')
-		return ms_error_set(err, MS_ECONFIG, "profile '%s' has no "
-		    "base_url", p->prof->name);
+		return ms_error_set(err, MS_ECONFIG,
+		    "profile '%s' has no "
+		    "base_url",
+		    p->prof->name);
 	if ((p->model = c->model) == NULL &&
 	    (p->model = getenv_set("MS_MODEL")) == NULL) {
 		p->model = p->prof->model;
@@ -687,8 +703,8 @@ prepare(struct cmd *c, struct plan *p, struct ms_error *err)
 	}
 	p->dialect = ms_dialect_for(p->prof, p->base_url);
 
-	if (ms_template_load(&p->tpl, c->template ? c->template : c->tool,
-	    err) == -1)
+	if (ms_template_load(
+		&p->tpl, c->template ? c->template : c->tool, err) == -1)
 		return -1;
 	p->context = p->prof->context_tokens;
 	if ((v = ms_vars_get(&p->tpl.params, "context_tokens")) != NULL)
@@ -705,8 +721,9 @@ prepare(struct cmd *c, struct plan *p, struct ms_error *err)
 
 	/* Will it fit?  Each message costs a few tokens of framing. */
 	for (i = 0; i < p->nmsgs; i++)
-		tokens += ms_tokens_estimate(p->msgs[i].text,
-		    strlen(p->msgs[i].text)) + 8;
+		tokens += ms_tokens_estimate(
+			      p->msgs[i].text, strlen(p->msgs[i].text)) +
+		    8;
 	if (p->rq.has_max_tokens)
 		reserve = (size_t)p->rq.max_tokens;
 	else if (c->room == ROOM_INPUT)
@@ -714,7 +731,8 @@ prepare(struct cmd *c, struct plan *p, struct ms_error *err)
 	else
 		reserve = 1024;
 	if (tokens + reserve > (size_t)p->context)
-		return ms_error_set(err, MS_EDATA, "input too long: about %zu "
+		return ms_error_set(err, MS_EDATA,
+		    "input too long: about %zu "
 		    "tokens with the prompt and %zu for the answer, the "
 		    "context holds %ld; use msummarize, or raise --context",
 		    tokens, reserve, p->context);
@@ -747,18 +765,18 @@ dry_run(struct cmd *c, struct plan *p)
 	if (c->verbose) {
 		fprintf(stderr, "%s: POST %s/chat/completions\n", c->prog,
 		    p->base_url);
-		fprintf(stderr, "%s: Content-Type: application/json\n",
-		    c->prog);
+		fprintf(
+		    stderr, "%s: Content-Type: application/json\n", c->prog);
 		if (f->needs_key || f->api_key_env || f->api_key_cmd ||
 		    f->api_key_file || f->api_key || getenv_set("MS_API_KEY"))
-			fprintf(stderr, "%s: Authorization: Bearer ***\n",
-			    c->prog);
+			fprintf(
+			    stderr, "%s: Authorization: Bearer ***\n", c->prog);
 		if (f->app_url)
 			fprintf(stderr, "%s: HTTP-Referer: %s\n", c->prog,
 			    f->app_url);
 		if (f->app_title)
-			fprintf(stderr, "%s: X-Title: %s\n", c->prog,
-			    f->app_title);
+			fprintf(
+			    stderr, "%s: X-Title: %s\n", c->prog, f->app_title);
 	}
 	printf("%s\n", p->body.data);
 	if (fflush(stdout) == EOF)
@@ -767,34 +785,39 @@ dry_run(struct cmd *c, struct plan *p)
 }
 
 static void
-report_usage(struct cmd *c, const struct plan *p, const struct ms_resp *r,
-    int requests)
+report_usage(
+    struct cmd *c, const struct plan *p, const struct ms_resp *r, int requests)
 {
 	const struct ms_usage *u = &r->usage;
 	double cost;
 
 	if (!u->has_tokens) {
-		fprintf(stderr, "%s: usage: tokens unknown (the server sent no "
-		    "usage), %d request%s\n", c->prog, requests,
-		    requests == 1 ? "" : "s");
+		fprintf(stderr,
+		    "%s: usage: tokens unknown (the server sent no "
+		    "usage), %d request%s\n",
+		    c->prog, requests, requests == 1 ? "" : "s");
 		return;
 	}
 	if (u->has_cost)
 		cost = u->cost;
 	else if (p->prof->price_in >= 0 && p->prof->price_out >= 0)
 		cost = ((double)u->prompt_tokens * p->prof->price_in +
-		    (double)u->completion_tokens * p->prof->price_out) / 1e6;
+			   (double)u->completion_tokens * p->prof->price_out) /
+		    1e6;
 	else
 		cost = -1;
 	if (cost >= 0)
-		fprintf(stderr, "%s: usage: %ld tokens in, %ld out, %d "
-		    "request%s, $%.6f\n", c->prog, u->prompt_tokens,
-		    u->completion_tokens, requests, requests == 1 ? "" : "s",
-		    cost);
+		fprintf(stderr,
+		    "%s: usage: %ld tokens in, %ld out, %d "
+		    "request%s, $%.6f\n",
+		    c->prog, u->prompt_tokens, u->completion_tokens, requests,
+		    requests == 1 ? "" : "s", cost);
 	else
-		fprintf(stderr, "%s: usage: %ld tokens in, %ld out, %d "
-		    "request%s, cost unknown\n", c->prog, u->prompt_tokens,
-		    u->completion_tokens, requests, requests == 1 ? "" : "s");
+		fprintf(stderr,
+		    "%s: usage: %ld tokens in, %ld out, %d "
+		    "request%s, cost unknown\n",
+		    c->prog, u->prompt_tokens, u->completion_tokens, requests,
+		    requests == 1 ? "" : "s");
 }
 
 int
@@ -821,10 +844,12 @@ cmd_run(struct cmd *c)
 		goto out;
 	}
 	if (c->verbose)
-		fprintf(stderr, "%s: profile %s, model %s, dialect %s, context "
-		    "%ld\n", c->prog, p.prof->name, p.model && *p.model ?
-		    p.model : "(server's)", ms_dialect_name(p.dialect),
-		    p.context);
+		fprintf(stderr,
+		    "%s: profile %s, model %s, dialect %s, context "
+		    "%ld\n",
+		    c->prog, p.prof->name,
+		    p.model && *p.model ? p.model : "(server's)",
+		    ms_dialect_name(p.dialect), p.context);
 	if (c->dry_run) {
 		status = dry_run(c, &p);
 		goto out;
@@ -834,8 +859,10 @@ cmd_run(struct cmd *c)
 		goto out;
 	}
 	if (key.len == 0 && p.prof->needs_key) {
-		fprintf(stderr, "%s: no API key for profile '%s': set %s or "
-		    "MS_API_KEY\n", c->prog, p.prof->name, key_name(p.prof));
+		fprintf(stderr,
+		    "%s: no API key for profile '%s': set %s or "
+		    "MS_API_KEY\n",
+		    c->prog, p.prof->name, key_name(p.prof));
 		status = EX_CONFIG;
 		goto out;
 	}
@@ -847,12 +874,13 @@ cmd_run(struct cmd *c)
 	ho.key = key.data;
 	ho.app_title = p.prof->app_title;
 	ho.app_url = p.prof->app_url;
-	ho.connect_timeout_ms = (long)(1000 * (c->has_connect_timeout ?
-	    c->connect_timeout : p.cfg.connect_timeout));
-	ho.timeout_ms = (long)(1000 * (c->has_timeout ? c->timeout :
-	    p.cfg.timeout));
-	ho.idle_timeout_ms = (long)(1000 * (c->has_idle_timeout ?
-	    c->idle_timeout : p.cfg.idle_timeout));
+	ho.connect_timeout_ms = (long)(1000 *
+	    (c->has_connect_timeout ? c->connect_timeout
+				    : p.cfg.connect_timeout));
+	ho.timeout_ms =
+	    (long)(1000 * (c->has_timeout ? c->timeout : p.cfg.timeout));
+	ho.idle_timeout_ms = (long)(1000 *
+	    (c->has_idle_timeout ? c->idle_timeout : p.cfg.idle_timeout));
 	ho.retries = (int)(c->retries >= 0 ? c->retries : p.cfg.retries);
 	ho.log = c->verbose ? on_log : NULL;
 	ho.log_arg = c;
@@ -880,8 +908,10 @@ cmd_run(struct cmd *c)
 	if (rc == 0 && status == 0)
 		status = ms_out_finish(&out);
 	if (status != 0)
-		ms_error_set(&err, (enum ms_errkind)status, "cannot write the "
-		    "answer: %s", strerror(errno));
+		ms_error_set(&err, (enum ms_errkind)status,
+		    "cannot write the "
+		    "answer: %s",
+		    strerror(errno));
 	if (c->verbose && (resp.provider[0] || resp.model[0]))
 		fprintf(stderr, "%s: answered by %s%s%s\n", c->prog,
 		    resp.model[0] ? resp.model : "?",
@@ -898,7 +928,8 @@ cmd_run(struct cmd *c)
 	}
 	status = 0;
 	if (strcmp(resp.finish_reason, "length") == 0 && !c->quiet)
-		cmd_warn(c, "the answer was cut short (finish_reason "
+		cmd_warn(c,
+		    "the answer was cut short (finish_reason "
 		    "\"length\"); raise --max-tokens");
 	if (c->usage_report)
 		report_usage(c, &p, &resp, st.attempts);

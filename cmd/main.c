@@ -10,8 +10,8 @@
 #include "cmd.h"
 
 static const struct tool {
-	const char *name;	/* ms NAME */
-	const char *link;	/* the command's own name */
+	const char *name; /* ms NAME */
+	const char *link; /* the command's own name */
 	int (*fn)(int, char *[]);
 } tools[] = {
 	{ "chat", "mschat", cmd_chat },
@@ -21,18 +21,18 @@ static const struct tool {
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
-static const char usage_ms[] =
-    "usage: ms TOOL|TEMPLATE [options] [ARG ...]\n"
-    "       ms --list\n"
-    "       ms --show-template NAME\n"
-    "       ms -h | --help | -V | --version\n";
+static const char usage_ms[] = "usage: ms TOOL|TEMPLATE [options] [ARG ...]\n"
+			       "       ms --list\n"
+			       "       ms --show-template NAME\n"
+			       "       ms -h | --help | -V | --version\n";
 
 static int
 usage(int status)
 {
 	fputs(usage_ms, status ? stderr : stdout);
 	if (status == 0)
-		printf("\nTools: chat (mschat), summarize (msummarize), "
+		printf(
+		    "\nTools: chat (mschat), summarize (msummarize), "
 		    "translate (mtranslate).\nAny other NAME runs the template "
 		    "NAME; see ms --list.\n");
 	return status;

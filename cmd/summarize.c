@@ -29,12 +29,15 @@ static const struct option long_summarize[] = {
 };
 
 static const char *const formats[][2] = {
-	{ "paragraph", "plain prose in one or more paragraphs, no lists and "
-	  "no headings" },
-	{ "bullets", "a list of bullet points, one fact each, every line "
-	  "starting with \"- \"" },
-	{ "oneline", "one single line of at most 25 words, with no line "
-	  "break" },
+	{ "paragraph",
+	    "plain prose in one or more paragraphs, no lists and "
+	    "no headings" },
+	{ "bullets",
+	    "a list of bullet points, one fact each, every line "
+	    "starting with \"- \"" },
+	{ "oneline",
+	    "one single line of at most 25 words, with no line "
+	    "break" },
 };
 
 static int
@@ -48,17 +51,20 @@ opt(struct cmd *c, int ch, const char *arg)
 	switch (ch) {
 	case 'l':
 		if (strcmp(arg, "short") == 0)
-			snprintf(hint, sizeof(hint), "short, at most 3 "
+			snprintf(hint, sizeof(hint),
+			    "short, at most 3 "
 			    "sentences (about 50 words)");
 		else if (strcmp(arg, "medium") == 0)
 			snprintf(hint, sizeof(hint), "medium, about 150 words");
 		else if (strcmp(arg, "long") == 0)
-			snprintf(hint, sizeof(hint), "long and thorough, about "
+			snprintf(hint, sizeof(hint),
+			    "long and thorough, about "
 			    "400 words");
 		else {
 			n = strtonum(arg, 1, 100000, &e);
 			if (e != NULL)
-				cmd_usage_error(c, "--length: '%s' is not "
+				cmd_usage_error(c,
+				    "--length: '%s' is not "
 				    "short, medium, long or a number of words",
 				    arg);
 			snprintf(hint, sizeof(hint), "about %lld words", n);
@@ -70,12 +76,14 @@ opt(struct cmd *c, int ch, const char *arg)
 		for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 			if (strcmp(arg, formats[i][0]) == 0) {
 				ms_vars_set(&c->vars, "format", arg);
-				ms_vars_set(&c->vars, "format_hint",
-				    formats[i][1]);
+				ms_vars_set(
+				    &c->vars, "format_hint", formats[i][1]);
 				return 0;
 			}
-		cmd_usage_error(c, "--format: '%s' is not paragraph, bullets "
-		    "or oneline", arg);
+		cmd_usage_error(c,
+		    "--format: '%s' is not paragraph, bullets "
+		    "or oneline",
+		    arg);
 	case 'L':
 		ms_vars_set(&c->vars, "lang", arg);
 		return 0;
@@ -95,8 +103,8 @@ cmd_summarize(int argc, char *argv[])
 	cmd_init(&c, cmd_progname, "summarize", usage_summarize);
 	opt(&c, 'l', "medium");
 	opt(&c, 'F', "paragraph");
-	i = cmd_parse(&c, argc, argv, "F:L:l:", long_summarize,
-	    help_summarize, opt);
+	i = cmd_parse(
+	    &c, argc, argv, "F:L:l:", long_summarize, help_summarize, opt);
 	cmd_read_input(&c, argv + i, argc - i, 0);
 	if (cmd_blank(c.input.data, c.input.len)) {
 		cmd_release(&c);

@@ -23,25 +23,58 @@ static const struct option long_translate[] = {
 
 /* Codes people type, and the names a model reads without doubt. */
 static const char *const langs[][2] = {
-	{ "ar", "Arabic" }, { "bg", "Bulgarian" }, { "ca", "Catalan" },
-	{ "cs", "Czech" }, { "da", "Danish" }, { "de", "German" },
-	{ "el", "Greek" }, { "en", "English" }, { "en-GB", "British English" },
-	{ "en-US", "American English" }, { "eo", "Esperanto" },
-	{ "es", "Spanish" }, { "et", "Estonian" }, { "eu", "Basque" },
-	{ "fa", "Persian" }, { "fi", "Finnish" }, { "fr", "French" },
-	{ "ga", "Irish" }, { "gl", "Galician" }, { "he", "Hebrew" },
-	{ "hi", "Hindi" }, { "hr", "Croatian" }, { "hu", "Hungarian" },
-	{ "id", "Indonesian" }, { "is", "Icelandic" }, { "it", "Italian" },
-	{ "ja", "Japanese" }, { "ko", "Korean" }, { "lt", "Lithuanian" },
-	{ "lv", "Latvian" }, { "ms", "Malay" }, { "nb", "Norwegian Bokmal" },
-	{ "nl", "Dutch" }, { "no", "Norwegian" }, { "pl", "Polish" },
-	{ "pt", "Portuguese" }, { "pt-BR", "Brazilian Portuguese" },
-	{ "pt-PT", "European Portuguese" }, { "ro", "Romanian" },
-	{ "ru", "Russian" }, { "sk", "Slovak" }, { "sl", "Slovenian" },
-	{ "sr", "Serbian" }, { "sv", "Swedish" }, { "sw", "Swahili" },
-	{ "th", "Thai" }, { "tr", "Turkish" }, { "uk", "Ukrainian" },
-	{ "ur", "Urdu" }, { "vi", "Vietnamese" },
-	{ "zh", "Chinese (Simplified)" }, { "zh-CN", "Chinese (Simplified)" },
+	{ "ar", "Arabic" },
+	{ "bg", "Bulgarian" },
+	{ "ca", "Catalan" },
+	{ "cs", "Czech" },
+	{ "da", "Danish" },
+	{ "de", "German" },
+	{ "el", "Greek" },
+	{ "en", "English" },
+	{ "en-GB", "British English" },
+	{ "en-US", "American English" },
+	{ "eo", "Esperanto" },
+	{ "es", "Spanish" },
+	{ "et", "Estonian" },
+	{ "eu", "Basque" },
+	{ "fa", "Persian" },
+	{ "fi", "Finnish" },
+	{ "fr", "French" },
+	{ "ga", "Irish" },
+	{ "gl", "Galician" },
+	{ "he", "Hebrew" },
+	{ "hi", "Hindi" },
+	{ "hr", "Croatian" },
+	{ "hu", "Hungarian" },
+	{ "id", "Indonesian" },
+	{ "is", "Icelandic" },
+	{ "it", "Italian" },
+	{ "ja", "Japanese" },
+	{ "ko", "Korean" },
+	{ "lt", "Lithuanian" },
+	{ "lv", "Latvian" },
+	{ "ms", "Malay" },
+	{ "nb", "Norwegian Bokmal" },
+	{ "nl", "Dutch" },
+	{ "no", "Norwegian" },
+	{ "pl", "Polish" },
+	{ "pt", "Portuguese" },
+	{ "pt-BR", "Brazilian Portuguese" },
+	{ "pt-PT", "European Portuguese" },
+	{ "ro", "Romanian" },
+	{ "ru", "Russian" },
+	{ "sk", "Slovak" },
+	{ "sl", "Slovenian" },
+	{ "sr", "Serbian" },
+	{ "sv", "Swedish" },
+	{ "sw", "Swahili" },
+	{ "th", "Thai" },
+	{ "tr", "Turkish" },
+	{ "uk", "Ukrainian" },
+	{ "ur", "Urdu" },
+	{ "vi", "Vietnamese" },
+	{ "zh", "Chinese (Simplified)" },
+	{ "zh-CN", "Chinese (Simplified)" },
 	{ "zh-TW", "Chinese (Traditional)" },
 };
 
@@ -115,8 +148,8 @@ cmd_translate(int argc, char *argv[])
 	int i, status;
 
 	cmd_init(&c, cmd_progname, "translate", usage_translate);
-	i = cmd_parse(&c, argc, argv, "f:t:", long_translate, help_translate,
-	    opt);
+	i = cmd_parse(
+	    &c, argc, argv, "f:t:", long_translate, help_translate, opt);
 	if (ms_vars_get(&c.vars, "to") == NULL) {
 		if (i >= argc)
 			cmd_usage_error(&c, "which language? give TO");
@@ -126,7 +159,10 @@ cmd_translate(int argc, char *argv[])
 	if (cmd_blank(c.input.data, c.input.len)) {
 		/* Nothing to translate: the blanks are the translation. */
 		status = fwrite(c.input.data, 1, c.input.len, stdout) ==
-		    c.input.len && fflush(stdout) == 0 ? 0 : 74;
+			    c.input.len &&
+			fflush(stdout) == 0
+		    ? 0
+		    : 74;
 		cmd_release(&c);
 		return status;
 	}

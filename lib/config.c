@@ -25,14 +25,14 @@ static const struct {
 	double price_in, price_out;
 } builtins[] = {
 	{ "openrouter", "https://openrouter.ai/api/v1",
-	  "mistralai/mistral-small", "OPENROUTER_API_KEY",
-	  MS_DIALECT_OPENROUTER, 0.20, 0.60 },
+	    "mistralai/mistral-small", "OPENROUTER_API_KEY",
+	    MS_DIALECT_OPENROUTER, 0.20, 0.60 },
 	{ "mistral", "https://api.mistral.ai/v1", "mistral-small-latest",
-	  "MISTRAL_API_KEY", MS_DIALECT_MISTRAL, 0.20, 0.60 },
+	    "MISTRAL_API_KEY", MS_DIALECT_MISTRAL, 0.20, 0.60 },
 	{ "ollama", "http://127.0.0.1:11434/v1", "mistral-small", NULL,
-	  MS_DIALECT_OPENAI, 0, 0 },
-	{ "llamacpp", "http://127.0.0.1:8080/v1", "", NULL,
-	  MS_DIALECT_OPENAI, 0, 0 },
+	    MS_DIALECT_OPENAI, 0, 0 },
+	{ "llamacpp", "http://127.0.0.1:8080/v1", "", NULL, MS_DIALECT_OPENAI,
+	    0, 0 },
 };
 
 static char *
@@ -135,7 +135,7 @@ struct cparse {
 	struct ms_config *c;
 	const char *name;
 	size_t line;
-	struct ms_profile *prof;	/* NULL: [default] */
+	struct ms_profile *prof; /* NULL: [default] */
 	int insection;
 	struct ms_error *err;
 };
@@ -162,8 +162,8 @@ num(struct cparse *p, const char *key, const char *val, long long lo,
 }
 
 static int
-real(struct cparse *p, const char *key, const char *val, double lo,
-    double hi, double *out)
+real(struct cparse *p, const char *key, const char *val, double lo, double hi,
+    double *out)
 {
 	char *end;
 	double v;
@@ -323,12 +323,14 @@ section(struct cparse *p, char *s, size_t n)
 			    name);
 		if ((p->prof = ms_config_profile(p->c, name)) == NULL &&
 		    (p->prof = profile_add(p->c, name)) == NULL)
-			return ms_error_set(p->err, MS_ESOFTWARE,
-			    "out of memory");
+			return ms_error_set(
+			    p->err, MS_ESOFTWARE, "out of memory");
 		return 0;
 	}
-	return ms_error_set(p->err, MS_ECONFIG, "%s:%zu: unknown section "
-	    "'[%s]'", p->name, p->line, s);
+	return ms_error_set(p->err, MS_ECONFIG,
+	    "%s:%zu: unknown section "
+	    "'[%s]'",
+	    p->name, p->line, s);
 }
 
 static int
@@ -366,8 +368,8 @@ cline(struct cparse *p, char *s)
 	while (isspace((unsigned char)*v))
 		v++;
 	if (n == 0)
-		return ms_error_set(p->err, MS_ECONFIG, "%s:%zu: empty key",
-		    p->name, p->line);
+		return ms_error_set(
+		    p->err, MS_ECONFIG, "%s:%zu: empty key", p->name, p->line);
 	return p->prof ? profile_key(p, k, v) : default_key(p, k, v);
 }
 
@@ -482,8 +484,10 @@ ms_config_load(struct ms_config *c, const char *path, struct ms_error *err)
 	rc = ms_config_parse(c, b.data, b.len, path, err);
 	ms_buf_wipe(&b);
 	if (rc == 0 && c->holds_key && (st.st_mode & 077) != 0)
-		rc = ms_error_set(err, MS_ECONFIG, "config '%s' holds an "
-		    "API key and is readable by others; chmod 600 it", path);
+		rc = ms_error_set(err, MS_ECONFIG,
+		    "config '%s' holds an "
+		    "API key and is readable by others; chmod 600 it",
+		    path);
 	ms_buf_release(&pb);
 	return rc;
 }
@@ -513,8 +517,10 @@ key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 
 	fflush(NULL);
 	if ((fp = popen(cmd, "r")) == NULL)
-		return ms_error_set(err, MS_ECONFIG, "cannot run api_key_cmd: "
-		    "%s", strerror(errno));
+		return ms_error_set(err, MS_ECONFIG,
+		    "cannot run api_key_cmd: "
+		    "%s",
+		    strerror(errno));
 	ms_buf_init(&out);
 	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
 		if (out.len < 65536)
@@ -523,8 +529,10 @@ key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 	st = pclose(fp);
 	if (st != 0) {
 		ms_buf_wipe(&out);
-		return ms_error_set(err, MS_ECONFIG, "api_key_cmd failed "
-		    "(status %d)", WIFEXITED(st) ? WEXITSTATUS(st) : st);
+		return ms_error_set(err, MS_ECONFIG,
+		    "api_key_cmd failed "
+		    "(status %d)",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : st);
 	}
 	firstline(out.data, out.len, key);
 	ms_buf_wipe(&out);
@@ -551,8 +559,10 @@ key_file(const char *path, struct ms_buf *key, struct ms_error *err)
 		goto fail;
 	}
 	if ((st.st_mode & 077) != 0) {
-		ms_error_set(err, MS_ECONFIG, "key file '%s' is readable by "
-		    "others; chmod 600 it", path);
+		ms_error_set(err, MS_ECONFIG,
+		    "key file '%s' is readable by "
+		    "others; chmod 600 it",
+		    path);
 		goto fail;
 	}
 	firstline(b.data, b.len, key);
@@ -574,27 +584,32 @@ ms_profile_key(const struct ms_config *c, const struct ms_profile *p,
 	(void)c;
 	ms_buf_reset(key);
 	if ((v = getenv("MS_API_KEY")) != NULL && *v != '\0')
-		return firstline(v, strlen(v), key) == -1 ? ms_error_set(err,
-		    MS_ESOFTWARE, "out of memory") : 0;
+		return firstline(v, strlen(v), key) == -1
+		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
+		    : 0;
 	if (p->api_key_env != NULL) {
 		if ((v = getenv(p->api_key_env)) == NULL || *v == '\0')
-			return ms_error_set(err, MS_ECONFIG, "no API key: "
+			return ms_error_set(err, MS_ECONFIG,
+			    "no API key: "
 			    "%s (api_key_env of profile '%s') is not set",
 			    p->api_key_env, p->name);
-		return firstline(v, strlen(v), key) == -1 ? ms_error_set(err,
-		    MS_ESOFTWARE, "out of memory") : 0;
+		return firstline(v, strlen(v), key) == -1
+		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
+		    : 0;
 	}
 	if (p->api_key_cmd != NULL)
 		return key_cmd(p->api_key_cmd, key, err);
 	if (p->api_key_file != NULL)
 		return key_file(p->api_key_file, key, err);
 	if (p->api_key != NULL)
-		return firstline(p->api_key, strlen(p->api_key), key) == -1 ?
-		    ms_error_set(err, MS_ESOFTWARE, "out of memory") : 0;
+		return firstline(p->api_key, strlen(p->api_key), key) == -1
+		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
+		    : 0;
 	if (p->key_var != NULL && (v = getenv(p->key_var)) != NULL &&
 	    *v != '\0')
-		return firstline(v, strlen(v), key) == -1 ? ms_error_set(err,
-		    MS_ESOFTWARE, "out of memory") : 0;
+		return firstline(v, strlen(v), key) == -1
+		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
+		    : 0;
 	return 0;
 }
 

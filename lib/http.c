@@ -30,12 +30,12 @@ struct xfer {
 	const struct ms_http_opts *opts;
 	struct ms_resp *resp;
 	struct ms_sse sse;
-	struct ms_buf body;	/* JSON answer or error body */
+	struct ms_buf body; /* JSON answer or error body */
 	struct ms_error *err;
 	CURL *h;
 	long status;
 	int mode;
-	int failed;		/* the answer handler stopped the transfer */
+	int failed; /* the answer handler stopped the transfer */
 	int got_bytes;
 	char ctype[128];
 	char retry_after[128];
@@ -46,8 +46,8 @@ int
 ms_http_global_init(struct ms_error *err)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return ms_error_set(err, MS_ESOFTWARE,
-		    "cannot initialise libcurl");
+		return ms_error_set(
+		    err, MS_ESOFTWARE, "cannot initialise libcurl");
 	return 0;
 }
 
@@ -60,8 +60,7 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-logf_(const struct ms_http_opts *o, const char *fmt, ...)
+static void logf_(const struct ms_http_opts *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -80,8 +79,7 @@ logf_(const struct ms_http_opts *o, const char *fmt, ...)
 
 /* Copy a header's value, trimmed, if the line is that header. */
 static int
-header_is(const char *line, size_t n, const char *name, char *out,
-    size_t outsz)
+header_is(const char *line, size_t n, const char *name, char *out, size_t outsz)
 {
 	size_t k = strlen(name), i;
 
@@ -91,8 +89,8 @@ header_is(const char *line, size_t n, const char *name, char *out,
 	n -= k + 1;
 	while (n > 0 && (*line == ' ' || *line == '\t'))
 		line++, n--;
-	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n' ||
-	    line[n - 1] == ' '))
+	while (n > 0 &&
+	    (line[n - 1] == '\r' || line[n - 1] == '\n' || line[n - 1] == ' '))
 		n--;
 	i = n < outsz - 1 ? n : outsz - 1;
 	memcpy(out, line, i);
@@ -112,10 +110,9 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		return len;
 	}
 	if (!header_is(p, len, "content-type", x->ctype, sizeof(x->ctype)) &&
-	    !header_is(p, len, "retry-after", x->retry_after,
-	    sizeof(x->retry_after)))
-		header_is(p, len, "location", x->location,
-		    sizeof(x->location));
+	    !header_is(
+		p, len, "retry-after", x->retry_after, sizeof(x->retry_after)))
+		header_is(p, len, "location", x->location, sizeof(x->location));
 	return len;
 }
 
@@ -157,12 +154,14 @@ on_body(char *p, size_t size, size_t n, void *arg)
 			for (i = 0; i < len && strchr(" \t\r\n", p[i]); i++)
 				;
 			if (i == len)
-				return len;	/* decide on the next bytes */
+				return len; /* decide on the next bytes */
 			if (p[i] == '{')
 				x->mode = MODE_JSON;
-			else if (p[i] == ':' || strncmp(p + i, "data:",
-			    len - i < 5 ? len - i : 5) == 0 || strncmp(p + i,
-			    "event:", len - i < 6 ? len - i : 6) == 0)
+			else if (p[i] == ':' ||
+			    strncmp(p + i,
+				"data:", len - i < 5 ? len - i : 5) == 0 ||
+			    strncmp(p + i,
+				"event:", len - i < 6 ? len - i : 6) == 0)
 				x->mode = MODE_SSE;
 			else
 				x->mode = MODE_OTHER;
@@ -252,13 +251,17 @@ check_url(const struct ms_http_opts *o, struct ms_error *err)
 {
 	if (strncasecmp(o->base_url, "https://", 8) != 0 &&
 	    strncasecmp(o->base_url, "http://", 7) != 0)
-		return ms_error_set(err, MS_ECONFIG, "unsupported URL '%s': "
-		    "only http and https", o->base_url);
+		return ms_error_set(err, MS_ECONFIG,
+		    "unsupported URL '%s': "
+		    "only http and https",
+		    o->base_url);
 	if (o->key != NULL && o->key[0] != '\0' &&
 	    strncasecmp(o->base_url, "http://", 7) == 0 &&
 	    !ms_url_is_loopback(o->base_url))
-		return ms_error_set(err, MS_ECONFIG, "refusing to send the API "
-		    "key over plain http to '%s'; use https", o->base_url);
+		return ms_error_set(err, MS_ECONFIG,
+		    "refusing to send the API "
+		    "key over plain http to '%s'; use https",
+		    o->base_url);
 	return 0;
 }
 
@@ -269,8 +272,8 @@ headers(const struct ms_http_opts *o, int stream, struct ms_buf *auth)
 	char line[1024];
 
 	l = curl_slist_append(l, "Content-Type: application/json");
-	l = curl_slist_append(l, stream ? "Accept: text/event-stream" :
-	    "Accept: application/json");
+	l = curl_slist_append(l,
+	    stream ? "Accept: text/event-stream" : "Accept: application/json");
 	l = curl_slist_append(l, "Expect:");
 	if (o->key != NULL && o->key[0] != '\0') {
 		ms_buf_printf(auth, "Authorization: Bearer %s", o->key);
@@ -283,8 +286,8 @@ headers(const struct ms_http_opts *o, int stream, struct ms_buf *auth)
 	if (o->app_title != NULL && o->app_title[0] != '\0') {
 		snprintf(line, sizeof(line), "X-Title: %s", o->app_title);
 		l = curl_slist_append(l, line);
-		snprintf(line, sizeof(line), "X-OpenRouter-Title: %s",
-		    o->app_title);
+		snprintf(
+		    line, sizeof(line), "X-OpenRouter-Title: %s", o->app_title);
 		l = curl_slist_append(l, line);
 	}
 	return l;
@@ -302,9 +305,9 @@ headers_free(struct curl_slist *l)
 }
 
 static void
-setup(CURL *h, const struct ms_http_opts *o, const char *url,
-    const char *body, size_t len, struct curl_slist *hdrs, long timeout_ms,
-    struct xfer *x, char *errbuf)
+setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
+    size_t len, struct curl_slist *hdrs, long timeout_ms, struct xfer *x,
+    char *errbuf)
 {
 	long idle = (o->idle_timeout_ms + 999) / 1000;
 
@@ -341,8 +344,10 @@ answer_context(struct ms_error *err, const char *base)
 
 	memcpy(msg, err->msg, sizeof(msg));
 	if (err->kind == MS_EUNAVAIL)
-		ms_error_set(err, MS_EUNAVAIL, "error in stream from '%s': "
-		    "%.900s", base, msg);
+		ms_error_set(err, MS_EUNAVAIL,
+		    "error in stream from '%s': "
+		    "%.900s",
+		    base, msg);
 	else if (err->kind == MS_EPROTOCOL)
 		ms_error_set(err, MS_EPROTOCOL, "bad answer from '%s': %.900s",
 		    base, msg);
@@ -398,31 +403,32 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 		resp->finish_reason[0] = '\0';
 		timeout_ms = 0;
 		if (o->timeout_ms > 0) {
-			timeout_ms = o->timeout_ms -
-			    (long)((now() - t0) * 1000);
+			timeout_ms =
+			    o->timeout_ms - (long)((now() - t0) * 1000);
 			if (timeout_ms <= 0)
 				timeout_ms = 1;
 		}
 		if ((x.h = curl_easy_init()) == NULL) {
-			ms_error_set(err, MS_ESOFTWARE, "cannot initialise "
+			ms_error_set(err, MS_ESOFTWARE,
+			    "cannot initialise "
 			    "libcurl");
 			goto out;
 		}
-		setup(x.h, o, url.data, body, len, hdrs, timeout_ms, &x,
-		    errbuf);
+		setup(
+		    x.h, o, url.data, body, len, hdrs, timeout_ms, &x, errbuf);
 		logf_(o, "POST %s%s", url.data, attempt ? " (again)" : "");
 		t1 = now();
 		res = perform(m, &x);
 		st->attempts = attempt + 1;
 		if (x.status == 0)
-			curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE,
-			    &x.status);
+			curl_easy_getinfo(
+			    x.h, CURLINFO_RESPONSE_CODE, &x.status);
 		st->status = x.status;
 		{
 			double fb = 0;
 
-			curl_easy_getinfo(x.h, CURLINFO_STARTTRANSFER_TIME,
-			    &fb);
+			curl_easy_getinfo(
+			    x.h, CURLINFO_STARTTRANSFER_TIME, &fb);
 			st->first_byte = fb;
 		}
 		elapsed = now() - t0;
@@ -438,12 +444,13 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 			logf_(o, "HTTP %ld, first byte after %.3f s", x.status,
 			    st->first_byte);
 			if (x.mode == MODE_JSON) {
-				rc = ms_resp_body(resp, x.body.data, x.body.len,
-				    err);
+				rc = ms_resp_body(
+				    resp, x.body.data, x.body.len, err);
 			} else if (x.mode == MODE_OTHER) {
 				ms_error_message(x.body.data, x.body.len, msg,
 				    sizeof(msg) - 200);
-				rc = ms_error_set(err, MS_EPROTOCOL, "the answer "
+				rc = ms_error_set(err, MS_EPROTOCOL,
+				    "the answer "
 				    "is neither JSON nor an event stream (%s)%s%s",
 				    x.ctype[0] ? x.ctype : "no Content-Type",
 				    msg[0] ? ": " : "", msg);
@@ -456,73 +463,84 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 			if (rc == -1)
 				answer_context(err, o->base_url);
 		} else if (res == CURLE_OK) {
-			ms_error_message(x.body.data, x.body.len, msg,
-			    sizeof(msg));
+			ms_error_message(
+			    x.body.data, x.body.len, msg, sizeof(msg));
 			if (x.status >= 300 && x.status <= 399 &&
 			    x.location[0] != '\0')
-				snprintf(msg, sizeof(msg), "redirected to '%s', "
-				    "which is not followed", x.location);
+				snprintf(msg, sizeof(msg),
+				    "redirected to '%s', "
+				    "which is not followed",
+				    x.location);
 			ms_error_set(err, status_kind(x.status),
 			    "HTTP %ld from '%s'%s%s", x.status, o->base_url,
 			    msg[0] ? ": " : "", msg);
 			snprintf(why, sizeof(why), "HTTP %ld", x.status);
 			if (x.retry_after[0] != '\0')
-				ra = ms_retry_after(x.retry_after,
-				    (long long)time(NULL));
+				ra = ms_retry_after(
+				    x.retry_after, (long long)time(NULL));
 			retry = ms_retry_status(x.status);
 		} else if (x.status >= 200 && x.status <= 299 &&
-		    resp->finished && (res == CURLE_PARTIAL_FILE ||
-		    res == CURLE_RECV_ERROR)) {
+		    resp->finished &&
+		    (res == CURLE_PARTIAL_FILE || res == CURLE_RECV_ERROR)) {
 			/* Cut after the answer was complete: it is whole. */
 			rc = 0;
 		} else if (res == CURLE_OPERATION_TIMEDOUT) {
 			if (o->timeout_ms > 0 &&
 			    elapsed * 1000 >= (double)o->timeout_ms - 5)
-				ms_error_set(err, MS_ETEMPFAIL, "timed out after "
+				ms_error_set(err, MS_ETEMPFAIL,
+				    "timed out after "
 				    "%.1f s waiting for '%s' (--timeout)",
 				    elapsed, o->base_url);
 			else if (strncmp(errbuf, "Operation too slow", 18) == 0)
-				ms_error_set(err, MS_ETEMPFAIL, "timed out: no "
+				ms_error_set(err, MS_ETEMPFAIL,
+				    "timed out: no "
 				    "data from '%s' for %ld s (--idle-timeout)",
-				    o->base_url, (o->idle_timeout_ms + 999) /
-				    1000);
+				    o->base_url,
+				    (o->idle_timeout_ms + 999) / 1000);
 			else
-				ms_error_set(err, MS_ETEMPFAIL, "timed out "
+				ms_error_set(err, MS_ETEMPFAIL,
+				    "timed out "
 				    "connecting to '%s' (--connect-timeout): %s",
-				    o->base_url, errbuf[0] ? errbuf :
-				    "no answer");
+				    o->base_url,
+				    errbuf[0] ? errbuf : "no answer");
 			snprintf(why, sizeof(why), "timed out");
-			retry = !(o->timeout_ms > 0 && elapsed * 1000 >=
-			    (double)o->timeout_ms - 5);
+			retry = !(o->timeout_ms > 0 &&
+			    elapsed * 1000 >= (double)o->timeout_ms - 5);
 		} else {
-			const char *what = errbuf[0] ? errbuf :
-			    curl_easy_strerror(res);
+			const char *what =
+			    errbuf[0] ? errbuf : curl_easy_strerror(res);
 
 			if (res == CURLE_COULDNT_CONNECT ||
 			    res == CURLE_COULDNT_RESOLVE_HOST ||
 			    res == CURLE_COULDNT_RESOLVE_PROXY)
-				ms_error_set(err, MS_EUNAVAIL, "cannot connect "
-				    "to '%s': %s", o->base_url, what);
+				ms_error_set(err, MS_EUNAVAIL,
+				    "cannot connect "
+				    "to '%s': %s",
+				    o->base_url, what);
 			else if (res == CURLE_UNSUPPORTED_PROTOCOL ||
 			    res == CURLE_URL_MALFORMAT)
-				ms_error_set(err, MS_ECONFIG, "bad URL '%s': %s",
-				    o->base_url, what);
+				ms_error_set(err, MS_ECONFIG,
+				    "bad URL '%s': %s", o->base_url, what);
 			else if (res == CURLE_PEER_FAILED_VERIFICATION ||
 			    res == CURLE_SSL_CACERT_BADFILE ||
 			    res == CURLE_SSL_CONNECT_ERROR)
-				ms_error_set(err, MS_EUNAVAIL, "TLS failure with "
-				    "'%s': %s", o->base_url, what);
+				ms_error_set(err, MS_EUNAVAIL,
+				    "TLS failure with "
+				    "'%s': %s",
+				    o->base_url, what);
 			else
-				ms_error_set(err, MS_EUNAVAIL, "connection to "
-				    "'%s' failed: %s", o->base_url, what);
+				ms_error_set(err, MS_EUNAVAIL,
+				    "connection to "
+				    "'%s' failed: %s",
+				    o->base_url, what);
 			snprintf(why, sizeof(why), "%s", what);
 			retry = err->kind == MS_EUNAVAIL &&
 			    res != CURLE_PEER_FAILED_VERIFICATION;
 		}
 		if (rc == 0)
 			logf_(o, "done in %.3f s, finish_reason %s", now() - t1,
-			    resp->finish_reason[0] ? resp->finish_reason :
-			    "(none)");
+			    resp->finish_reason[0] ? resp->finish_reason
+						   : "(none)");
 		curl_easy_cleanup(x.h);
 		ms_sse_release(&x.sse);
 		ms_buf_release(&x.body);
@@ -531,8 +549,10 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 			break;
 		if (ra > MAX_RETRY_AFTER_MS) {
 			snprintf(msg, sizeof(msg), "%s", err->msg);
-			ms_error_set(err, err->kind, "%.700s (the server asks "
-			    "to wait %ld s)", msg, ra / 1000);
+			ms_error_set(err, err->kind,
+			    "%.700s (the server asks "
+			    "to wait %ld s)",
+			    msg, ra / 1000);
 			break;
 		}
 		wait = ms_retry_delay(attempt, rnd(), ra);

@@ -15,17 +15,17 @@
  */
 enum ms_errkind {
 	MS_OK = 0,
-	MS_EUSAGE,	/* bad argument given to the library */
-	MS_EDATA,	/* input that cannot be sent */
-	MS_ENOINPUT,	/* a file cannot be read */
-	MS_EUNAVAIL,	/* server refused, 5xx, network, error in stream */
-	MS_ESOFTWARE,	/* internal error, out of memory */
-	MS_ETEMPFAIL,	/* rate limited or timed out */
-	MS_EPROTOCOL,	/* the answer is not the protocol */
-	MS_ENOPERM,	/* 401, 402, 403 */
-	MS_ECONFIG,	/* configuration, key, profile or template */
-	MS_EINTR,	/* interrupted by a signal */
-	MS_EPIPE	/* the reader of the output went away */
+	MS_EUSAGE,    /* bad argument given to the library */
+	MS_EDATA,     /* input that cannot be sent */
+	MS_ENOINPUT,  /* a file cannot be read */
+	MS_EUNAVAIL,  /* server refused, 5xx, network, error in stream */
+	MS_ESOFTWARE, /* internal error, out of memory */
+	MS_ETEMPFAIL, /* rate limited or timed out */
+	MS_EPROTOCOL, /* the answer is not the protocol */
+	MS_ENOPERM,   /* 401, 402, 403 */
+	MS_ECONFIG,   /* configuration, key, profile or template */
+	MS_EINTR,     /* interrupted by a signal */
+	MS_EPIPE      /* the reader of the output went away */
 };
 
 struct ms_error {
@@ -80,20 +80,20 @@ size_t ms_utf8_complete(const char *s, size_t len);
  * of any size, then take events until none is left.  No I/O.
  */
 struct ms_sse {
-	struct ms_buf in;	/* bytes not yet split into lines */
-	size_t pos;		/* scan position in in */
-	struct ms_buf data;	/* data lines of the event being built */
-	struct ms_buf event;	/* the event: field */
+	struct ms_buf in;    /* bytes not yet split into lines */
+	size_t pos;	     /* scan position in in */
+	struct ms_buf data;  /* data lines of the event being built */
+	struct ms_buf event; /* the event: field */
 	int has_data;
-	int skip_lf;		/* the last line ended in CR: eat one LF */
+	int skip_lf; /* the last line ended in CR: eat one LF */
 	int eof;
-	struct ms_buf out_data;	/* storage for the event handed out */
+	struct ms_buf out_data; /* storage for the event handed out */
 	struct ms_buf out_event;
 };
 
 struct ms_sse_event {
-	const char *event;	/* "" when the stream named none */
-	const char *data;	/* data lines joined by '\n' */
+	const char *event; /* "" when the stream named none */
+	const char *data;  /* data lines joined by '\n' */
 	size_t len;
 };
 
@@ -118,7 +118,7 @@ typedef int (*ms_delta_fn)(void *arg, const char *text, size_t len);
 struct ms_usage {
 	long prompt_tokens;
 	long completion_tokens;
-	double cost;		/* USD as reported by the server */
+	double cost; /* USD as reported by the server */
 	int has_tokens;
 	int has_cost;
 };
@@ -126,10 +126,10 @@ struct ms_usage {
 struct ms_resp {
 	ms_delta_fn on_delta;
 	void *arg;
-	void *tok;		/* json-c tokener, reused for every event */
-	int done;		/* [DONE] was seen */
-	int finished;		/* a finish_reason was seen */
-	int got_content;	/* any delta was handed out */
+	void *tok;	 /* json-c tokener, reused for every event */
+	int done;	 /* [DONE] was seen */
+	int finished;	 /* a finish_reason was seen */
+	int got_content; /* any delta was handed out */
 	char finish_reason[64];
 	char provider[128];
 	char model[256];
@@ -143,11 +143,11 @@ void ms_resp_release(struct ms_resp *);
  * server's message in err), bad JSON (MS_EPROTOCOL) or a failed delta
  * callback (its kind).  Payloads that are not JSON at all are skipped.
  */
-int ms_resp_event(struct ms_resp *, const struct ms_sse_event *,
-    struct ms_error *);
+int ms_resp_event(
+    struct ms_resp *, const struct ms_sse_event *, struct ms_error *);
 /* A whole non-streamed JSON body. */
-int ms_resp_body(struct ms_resp *, const char *body, size_t len,
-    struct ms_error *);
+int ms_resp_body(
+    struct ms_resp *, const char *body, size_t len, struct ms_error *);
 /* End of the stream: -1 with MS_EPROTOCOL when it was cut short. */
 int ms_resp_end(struct ms_resp *, struct ms_error *);
 /*
@@ -155,8 +155,7 @@ int ms_resp_end(struct ms_resp *, struct ms_error *);
  * shape (JSON or not) and write it to out, one line, at most outsz - 1
  * bytes.  Returns the length written.
  */
-size_t ms_error_message(const char *body, size_t len, char *out,
-    size_t outsz);
+size_t ms_error_message(const char *body, size_t len, char *out, size_t outsz);
 
 /*
  * Output shaping, a pure streaming filter between the model's deltas and
@@ -164,9 +163,9 @@ size_t ms_error_message(const char *body, size_t len, char *out,
  * leading and trailing newlines and converts line ends to CRLF.
  */
 enum ms_final_nl {
-	MS_NL_ONE,	/* exactly one newline at the end */
-	MS_NL_KEEP,	/* the trailing newlines given in tail */
-	MS_NL_RAW	/* exactly what the model wrote */
+	MS_NL_ONE,  /* exactly one newline at the end */
+	MS_NL_KEEP, /* the trailing newlines given in tail */
+	MS_NL_RAW   /* exactly what the model wrote */
 };
 
 /* Returns 0, or an ms_errkind to stop. */
@@ -175,17 +174,17 @@ typedef int (*ms_write_fn)(void *arg, const char *, size_t);
 struct ms_out {
 	ms_write_fn write;
 	void *arg;
-	int strip_fence;	/* remove a fence around the whole answer */
-	int crlf;		/* write "\r\n" for every "\n" */
+	int strip_fence; /* remove a fence around the whole answer */
+	int crlf;	 /* write "\r\n" for every "\n" */
 	enum ms_final_nl nl;
-	const char *head;	/* written before the answer (leading blanks) */
-	const char *tail;	/* MS_NL_KEEP: written after the answer */
+	const char *head; /* written before the answer (leading blanks) */
+	const char *tail; /* MS_NL_KEEP: written after the answer */
 	/* state */
-	int fstate;		/* fence: deciding, fenced, or passing */
-	struct ms_buf fence;	/* bytes held while the fence is undecided */
-	struct ms_buf ws;	/* blanks held back until text follows */
-	struct ms_buf scratch;	/* what one call writes */
-	int started;		/* text has been written */
+	int fstate;	       /* fence: deciding, fenced, or passing */
+	struct ms_buf fence;   /* bytes held while the fence is undecided */
+	struct ms_buf ws;      /* blanks held back until text follows */
+	struct ms_buf scratch; /* what one call writes */
+	int started;	       /* text has been written */
 };
 
 void ms_out_init(struct ms_out *, ms_write_fn, void *arg);
@@ -221,7 +220,7 @@ long ms_retry_after(const char *value, long long now);
 
 /* Provider dialects: what a server accepts in a request. */
 enum ms_dialect {
-	MS_DIALECT_OPENAI,	/* OpenAI-compatible: Ollama, llama.cpp, vLLM */
+	MS_DIALECT_OPENAI, /* OpenAI-compatible: Ollama, llama.cpp, vLLM */
 	MS_DIALECT_OPENROUTER,
 	MS_DIALECT_MISTRAL
 };
@@ -240,24 +239,24 @@ struct ms_profile {
 	char *api_key_env;
 	char *api_key_cmd;
 	char *api_key_file;
-	char *api_key;		/* literal from the config file */
-	const char *key_var;	/* built-in profiles: OPENROUTER_API_KEY ... */
+	char *api_key;	     /* literal from the config file */
+	const char *key_var; /* built-in profiles: OPENROUTER_API_KEY ... */
 	char *app_title;
 	char *app_url;
-	long context_tokens;	/* 0: not set */
-	double price_in;	/* USD per million tokens, < 0: not set */
+	long context_tokens; /* 0: not set */
+	double price_in;     /* USD per million tokens, < 0: not set */
 	double price_out;
 	enum ms_dialect dialect;
 	int has_dialect;
-	int needs_key;		/* a key is required (hosted APIs) */
+	int needs_key; /* a key is required (hosted APIs) */
 	int builtin;
 	/* set by the config file, which ranks above [default] and templates */
 	int set_model, set_base_url, set_context;
 };
 
 struct ms_config {
-	char *path;		/* the file read, NULL when none */
-	int holds_key;		/* the file has an api_key literal */
+	char *path;    /* the file read, NULL when none */
+	int holds_key; /* the file has an api_key literal */
 	struct ms_profile *profiles;
 	size_t nprofiles;
 	/* [default] */
@@ -320,18 +319,18 @@ void ms_vars_init(struct ms_vars *);
 void ms_vars_release(struct ms_vars *);
 /* Set or replace (copies both); value NULL removes the variable. */
 int ms_vars_set(struct ms_vars *, const char *key, const char *value);
-int ms_vars_setn(struct ms_vars *, const char *key, const char *value,
-    size_t len);
+int ms_vars_setn(
+    struct ms_vars *, const char *key, const char *value, size_t len);
 const char *ms_vars_get(const struct ms_vars *, const char *key);
 
 struct ms_tmsg {
-	char *role;		/* "system", "user", "assistant" */
+	char *role; /* "system", "user", "assistant" */
 	char *text;
 };
 
 struct ms_template {
 	char *name;
-	char *source;		/* file path or "built-in" */
+	char *source; /* file path or "built-in" */
 	struct ms_vars params;
 	struct ms_tmsg *msgs;
 	size_t nmsgs;
@@ -348,8 +347,7 @@ int ms_template_render(const char *text, const struct ms_vars *,
  * Find a template: NAME containing '/' is a path; else
  * $XDG_CONFIG_HOME/ms/templates/NAME (or ~/.config/...), else built-in.
  */
-int ms_template_load(struct ms_template *, const char *name,
-    struct ms_error *);
+int ms_template_load(struct ms_template *, const char *name, struct ms_error *);
 /* Built-in template text by name, or NULL. */
 const char *ms_builtin_template(const char *name);
 /* The NULL-terminated list of built-in template names. */
@@ -362,13 +360,13 @@ int ms_template_dir(struct ms_buf *);
  */
 struct ms_request {
 	enum ms_dialect dialect;
-	const char *model;	/* NULL or "": let the server choose */
+	const char *model; /* NULL or "": let the server choose */
 	const char **fallbacks;
 	size_t nfallbacks;
 	const char **stops;
 	size_t nstops;
 	int stream;
-	int usage;		/* ask for usage in the answer */
+	int usage; /* ask for usage in the answer */
 	int has_temperature, has_top_p, has_max_tokens, has_seed;
 	double temperature, top_p;
 	long max_tokens;
@@ -378,8 +376,8 @@ struct ms_request {
 };
 
 /* The JSON body of the request, appended to out. */
-int ms_request_json(const struct ms_request *, struct ms_buf *out,
-    struct ms_error *);
+int ms_request_json(
+    const struct ms_request *, struct ms_buf *out, struct ms_error *);
 
 /*
  * HTTP client: one request with retries, streamed through the SSE parser
@@ -389,24 +387,24 @@ int ms_request_json(const struct ms_request *, struct ms_buf *out,
 typedef void (*ms_log_fn)(void *arg, const char *line);
 
 struct ms_http_opts {
-	const char *base_url;	/* ".../v1" */
-	const char *key;	/* NULL or "": no Authorization */
-	const char *app_title;	/* OpenRouter attribution headers */
+	const char *base_url;  /* ".../v1" */
+	const char *key;       /* NULL or "": no Authorization */
+	const char *app_title; /* OpenRouter attribution headers */
 	const char *app_url;
 	long connect_timeout_ms;
-	long timeout_ms;	/* 0: none */
+	long timeout_ms; /* 0: none */
 	long idle_timeout_ms;
 	int retries;
-	ms_log_fn log;		/* verbose lines, or NULL */
+	ms_log_fn log; /* verbose lines, or NULL */
 	void *log_arg;
-	volatile int *cancel;	/* set by a signal handler to abort */
+	volatile int *cancel; /* set by a signal handler to abort */
 };
 
 struct ms_http_stats {
 	long status;
 	int attempts;
-	double first_byte;	/* seconds from the start of the last try */
-	double total;		/* seconds for everything, retries included */
+	double first_byte; /* seconds from the start of the last try */
+	double total;	   /* seconds for everything, retries included */
 };
 
 /*

@@ -137,8 +137,9 @@ opening(const char *s, size_t n, size_t *end)
 	}
 	/* An info string: one word such as "text" or "python". */
 	for (; i < n && s[i] != '\n'; i++)
-		if (s[i] == '`' || (s[i] == ' ' && i + 1 < n &&
-		    s[i + 1] != ' ' && s[i + 1] != '\r' && s[i + 1] != '\n'))
+		if (s[i] == '`' ||
+		    (s[i] == ' ' && i + 1 < n && s[i + 1] != ' ' &&
+			s[i + 1] != '\r' && s[i + 1] != '\n'))
 			return 0;
 	if (i == n)
 		return -1;
@@ -155,8 +156,8 @@ fenced(struct ms_out *o)
 	int complete;
 
 	for (i = 0; i < f->len; i++)
-		if (f->data[i] == '\n' && could_close(f->data + i,
-		    f->len - i, &complete))
+		if (f->data[i] == '\n' &&
+		    could_close(f->data + i, f->len - i, &complete))
 			break;
 	if (shape(o, f->data, i) == -1)
 		return -1;

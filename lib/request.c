@@ -55,8 +55,8 @@ strarray(const char *first, const char **v, size_t n)
 }
 
 int
-ms_request_json(const struct ms_request *rq, struct ms_buf *out,
-    struct ms_error *err)
+ms_request_json(
+    const struct ms_request *rq, struct ms_buf *out, struct ms_error *err)
 {
 	struct json_object *o, *msgs, *m, *x;
 	const char *s;
@@ -65,53 +65,51 @@ ms_request_json(const struct ms_request *rq, struct ms_buf *out,
 
 	o = json_object_new_object();
 	if (rq->model != NULL && rq->model[0] != '\0')
-		json_object_object_add(o, "model",
-		    json_object_new_string(rq->model));
+		json_object_object_add(
+		    o, "model", json_object_new_string(rq->model));
 	if (rq->nfallbacks > 0 && rq->dialect == MS_DIALECT_OPENROUTER)
 		json_object_object_add(o, "models",
 		    strarray(rq->model && rq->model[0] ? rq->model : NULL,
-		    rq->fallbacks, rq->nfallbacks));
+			rq->fallbacks, rq->nfallbacks));
 	msgs = json_object_new_array();
 	for (i = 0; i < rq->nmsgs; i++) {
 		m = json_object_new_object();
-		json_object_object_add(m, "role",
-		    json_object_new_string(rq->msgs[i].role));
-		json_object_object_add(m, "content",
-		    json_object_new_string(rq->msgs[i].text));
+		json_object_object_add(
+		    m, "role", json_object_new_string(rq->msgs[i].role));
+		json_object_object_add(
+		    m, "content", json_object_new_string(rq->msgs[i].text));
 		json_object_array_add(msgs, m);
 	}
 	json_object_object_add(o, "messages", msgs);
 	if (rq->has_temperature)
-		json_object_object_add(o, "temperature",
-		    dbl(rq->temperature));
+		json_object_object_add(o, "temperature", dbl(rq->temperature));
 	if (rq->has_top_p)
-		json_object_object_add(o, "top_p",
-		    dbl(rq->top_p));
+		json_object_object_add(o, "top_p", dbl(rq->top_p));
 	if (rq->has_max_tokens)
-		json_object_object_add(o, "max_tokens",
-		    json_object_new_int64(rq->max_tokens));
+		json_object_object_add(
+		    o, "max_tokens", json_object_new_int64(rq->max_tokens));
 	if (rq->has_seed)
 		json_object_object_add(o, mistral ? "random_seed" : "seed",
 		    json_object_new_int64(rq->seed));
 	if (rq->nstops > 0)
-		json_object_object_add(o, "stop",
-		    strarray(NULL, rq->stops, rq->nstops));
-	json_object_object_add(o, "stream",
-	    json_object_new_boolean(rq->stream));
+		json_object_object_add(
+		    o, "stop", strarray(NULL, rq->stops, rq->nstops));
+	json_object_object_add(
+	    o, "stream", json_object_new_boolean(rq->stream));
 	if (rq->usage && rq->dialect == MS_DIALECT_OPENROUTER) {
 		x = json_object_new_object();
-		json_object_object_add(x, "include",
-		    json_object_new_boolean(1));
+		json_object_object_add(
+		    x, "include", json_object_new_boolean(1));
 		json_object_object_add(o, "usage", x);
 	} else if (rq->usage && rq->stream &&
 	    rq->dialect == MS_DIALECT_OPENAI) {
 		x = json_object_new_object();
-		json_object_object_add(x, "include_usage",
-		    json_object_new_boolean(1));
+		json_object_object_add(
+		    x, "include_usage", json_object_new_boolean(1));
 		json_object_object_add(o, "stream_options", x);
 	}
-	s = json_object_to_json_string_length(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	s = json_object_to_json_string_length(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	if (s == NULL || ms_buf_add(out, s, len) == -1) {
 		json_object_put(o);
 		return ms_error_set(err, MS_ESOFTWARE, "out of memory");

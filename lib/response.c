@@ -124,8 +124,8 @@ message_detail(struct json_object *d, char *out, size_t outsz, size_t at)
 	for (i = 0; i < n; i++) {
 		it = json_object_array_get_idx(d, i);
 		if ((m = getstr(it, "msg")) == NULL)
-			m = json_object_to_json_string_ext(it,
-			    JSON_C_TO_STRING_PLAIN);
+			m = json_object_to_json_string_ext(
+			    it, JSON_C_TO_STRING_PLAIN);
 		if (i > 0)
 			ms_buf_addstr(&b, "; ");
 		ms_buf_addstr(&b, m);
@@ -135,8 +135,9 @@ message_detail(struct json_object *d, char *out, size_t outsz, size_t at)
 			for (j = 0; j < json_object_array_length(loc); j++) {
 				if (j > 0)
 					ms_buf_addch(&b, '.');
-				ms_buf_addstr(&b, json_object_get_string(
-				    json_object_array_get_idx(loc, j)));
+				ms_buf_addstr(&b,
+				    json_object_get_string(
+					json_object_array_get_idx(loc, j)));
 			}
 			ms_buf_addch(&b, ')');
 		}
@@ -147,8 +148,8 @@ message_detail(struct json_object *d, char *out, size_t outsz, size_t at)
 }
 
 static size_t
-message_json(struct json_object *o, char *out, size_t outsz, size_t at,
-    int depth)
+message_json(
+    struct json_object *o, char *out, size_t outsz, size_t at, int depth)
 {
 	struct json_object *e, *md, *d;
 	const char *s;
@@ -229,8 +230,8 @@ parse_with(struct json_tokener *keep, const char *s, size_t len)
 	if (tok == NULL && (tok = json_tokener_new()) == NULL)
 		return NULL;
 	json_tokener_reset(tok);
-	o = json_tokener_parse_ex(tok, s, (int)(len > INT32_MAX ? INT32_MAX :
-	    len));
+	o = json_tokener_parse_ex(
+	    tok, s, (int)(len > INT32_MAX ? INT32_MAX : len));
 	if (o != NULL && tok->char_offset < (int)len) {
 		/* Trailing bytes other than blanks mean it was not one value. */
 		size_t i;
@@ -293,7 +294,7 @@ take_usage(struct ms_resp *r, struct json_object *u)
 	}
 	if ((v = get(u, "cost")) != NULL &&
 	    (json_object_is_type(v, json_type_double) ||
-	    json_object_is_type(v, json_type_int))) {
+		json_object_is_type(v, json_type_int))) {
 		r->usage.cost = json_object_get_double(v);
 		r->usage.has_cost = 1;
 	}
@@ -328,8 +329,8 @@ delta(struct ms_resp *r, const char *s, size_t n, struct ms_error *err)
 	if (r->on_delta == NULL)
 		return 0;
 	if ((kind = r->on_delta(r->arg, s, n)) != 0)
-		return ms_error_set(err, (enum ms_errkind)kind,
-		    "cannot write the answer");
+		return ms_error_set(
+		    err, (enum ms_errkind)kind, "cannot write the answer");
 	return 0;
 }
 
@@ -355,18 +356,19 @@ answer(struct ms_resp *r, struct json_object *o, const char *msgkey,
 		return 0;
 	c0 = json_object_array_get_idx(ch, 0);
 	if (c0 == NULL || !json_object_is_type(c0, json_type_object))
-		return ms_error_set(err, MS_EPROTOCOL, "a choice is not an "
+		return ms_error_set(err, MS_EPROTOCOL,
+		    "a choice is not an "
 		    "object");
 	e = get(c0, "error");
 	if (e != NULL && !json_object_is_type(e, json_type_null))
 		return answer_error(e, err);
 	m = get(c0, msgkey);
 	if (m == NULL && strcmp(msgkey, "delta") == 0)
-		m = get(c0, "message");	/* some servers end with a message */
+		m = get(c0, "message"); /* some servers end with a message */
 	c = get(m, "content");
 	if (c != NULL && json_object_is_type(c, json_type_string) &&
 	    delta(r, json_object_get_string(c),
-	    (size_t)json_object_get_string_len(c), err) == -1)
+		(size_t)json_object_get_string_len(c), err) == -1)
 		return -1;
 	fr = get(c0, "finish_reason");
 	if (fr != NULL && json_object_is_type(fr, json_type_string) &&
@@ -390,8 +392,8 @@ isblank_str(const char *s, size_t n)
 }
 
 int
-ms_resp_event(struct ms_resp *r, const struct ms_sse_event *ev,
-    struct ms_error *err)
+ms_resp_event(
+    struct ms_resp *r, const struct ms_sse_event *ev, struct ms_error *err)
 {
 	struct json_object *o;
 	const char *s = ev->data;
@@ -421,11 +423,12 @@ ms_resp_event(struct ms_resp *r, const struct ms_sse_event *ev,
 	if (r->tok == NULL && (r->tok = json_tokener_new()) == NULL)
 		return ms_error_set(err, MS_ESOFTWARE, "out of memory");
 	if ((o = parse_with(r->tok, s, n)) == NULL)
-		return ms_error_set(err, MS_EPROTOCOL, "bad JSON in the stream");
+		return ms_error_set(
+		    err, MS_EPROTOCOL, "bad JSON in the stream");
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		return ms_error_set(err, MS_EPROTOCOL,
-		    "an event is not a JSON object");
+		return ms_error_set(
+		    err, MS_EPROTOCOL, "an event is not a JSON object");
 	}
 	rc = answer(r, o, "delta", err);
 	json_object_put(o);
@@ -433,8 +436,8 @@ ms_resp_event(struct ms_resp *r, const struct ms_sse_event *ev,
 }
 
 int
-ms_resp_body(struct ms_resp *r, const char *body, size_t len,
-    struct ms_error *err)
+ms_resp_body(
+    struct ms_resp *r, const char *body, size_t len, struct ms_error *err)
 {
 	struct json_object *o, *ch;
 	int rc;
@@ -442,18 +445,19 @@ ms_resp_body(struct ms_resp *r, const char *body, size_t len,
 	if (isblank_str(body, len))
 		return ms_error_set(err, MS_EPROTOCOL, "empty answer");
 	if ((o = parse(body, len)) == NULL)
-		return ms_error_set(err, MS_EPROTOCOL, "the answer is not JSON");
+		return ms_error_set(
+		    err, MS_EPROTOCOL, "the answer is not JSON");
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		return ms_error_set(err, MS_EPROTOCOL,
-		    "the answer is not a JSON object");
+		return ms_error_set(
+		    err, MS_EPROTOCOL, "the answer is not a JSON object");
 	}
 	if ((rc = answer(r, o, "message", err)) == 0) {
 		ch = get(o, "choices");
 		if (ch == NULL || !json_object_is_type(ch, json_type_array) ||
 		    json_object_array_length(ch) == 0)
-			rc = ms_error_set(err, MS_EPROTOCOL,
-			    "the answer has no choices");
+			rc = ms_error_set(
+			    err, MS_EPROTOCOL, "the answer has no choices");
 		else
 			r->finished = 1;
 	}
@@ -466,6 +470,7 @@ ms_resp_end(struct ms_resp *r, struct ms_error *err)
 {
 	if (r->done || r->finished)
 		return 0;
-	return ms_error_set(err, MS_EPROTOCOL, "truncated stream: no "
+	return ms_error_set(err, MS_EPROTOCOL,
+	    "truncated stream: no "
 	    "finish_reason and no [DONE]");
 }

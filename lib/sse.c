@@ -73,7 +73,7 @@ line(struct ms_sse *p, const char *s, size_t n)
 	size_t flen, vlen;
 
 	if (n > 0 && s[0] == ':')
-		return 0;		/* a comment or keep-alive */
+		return 0; /* a comment or keep-alive */
 	colon = memchr(s, ':', n);
 	flen = colon ? (size_t)(colon - s) : n;
 	v = colon ? colon + 1 : s + n;

@@ -45,8 +45,7 @@ vars_find(const struct ms_vars *v, const char *key, size_t klen)
 }
 
 int
-ms_vars_setn(struct ms_vars *v, const char *key, const char *value,
-    size_t len)
+ms_vars_setn(struct ms_vars *v, const char *key, const char *value, size_t len)
 {
 	struct ms_kv *kv, *nv;
 	char *val;
@@ -120,10 +119,8 @@ ms_template_release(struct ms_template *t)
 	ms_template_init(t);
 }
 
-static const char *const param_keys[] = {
-	"temperature", "top_p", "max_tokens", "seed", "stop",
-	"context_tokens", "long_input", NULL
-};
+static const char *const param_keys[] = { "temperature", "top_p", "max_tokens",
+	"seed", "stop", "context_tokens", "long_input", NULL };
 
 /* Check a [params] value; a message into err when it is wrong. */
 static int
@@ -163,9 +160,10 @@ add_msg(struct ms_template *t, const char *role, struct ms_buf *body)
 	struct ms_tmsg *m;
 
 	/* Blank lines around a section's text belong to the file's layout. */
-	while (body->len > 0 && (body->data[body->len - 1] == '\n' ||
-	    body->data[body->len - 1] == ' ' ||
-	    body->data[body->len - 1] == '\t'))
+	while (body->len > 0 &&
+	    (body->data[body->len - 1] == '\n' ||
+		body->data[body->len - 1] == ' ' ||
+		body->data[body->len - 1] == '\t'))
 		body->data[--body->len] = '\0';
 	while (body->len > 0 && body->data[0] == '\n')
 		ms_buf_consume(body, 1);
@@ -186,15 +184,17 @@ ms_template_parse(struct ms_template *t, const char *text, size_t len,
 {
 	struct ms_buf body;
 	const char *s = text, *e, *end = text + len;
-	const char *role = NULL;	/* NULL: before any section */
+	const char *role = NULL; /* NULL: before any section */
 	size_t line = 0, n, i;
 	int params = 0, seen_system = 0, seen_user = 0, rc = -1;
 	char k[64];
 
 	ms_buf_init(&body);
 	if (memchr(text, '\0', len) != NULL)
-		return ms_error_set(err, MS_ECONFIG, "%s: NUL byte in the "
-		    "template", name);
+		return ms_error_set(err, MS_ECONFIG,
+		    "%s: NUL byte in the "
+		    "template",
+		    name);
 	while (s < end) {
 		line++;
 		e = memchr(s, '\n', (size_t)(end - s));
@@ -227,12 +227,12 @@ ms_template_parse(struct ms_template *t, const char *text, size_t len,
 			} else {
 				if (strcmp(sec, "user") == 0)
 					seen_user = 1;
-				role = strcmp(sec, "user") == 0 ? "user" :
-				    "assistant";
+				role = strcmp(sec, "user") == 0 ? "user"
+								: "assistant";
 			}
 			goto next;
 		}
-notsec:
+	notsec:
 		if (role != NULL) {
 			if (ms_buf_add(&body, s, n) == -1 ||
 			    ms_buf_addch(&body, '\n') == -1)
@@ -244,8 +244,10 @@ notsec:
 		if (i == n || s[i] == '#')
 			goto next;
 		if (!params) {
-			ms_error_set(err, MS_ECONFIG, "%s:%zu: text outside a "
-			    "section", name, line);
+			ms_error_set(err, MS_ECONFIG,
+			    "%s:%zu: text outside a "
+			    "section",
+			    name, line);
 			goto out;
 		}
 		{
@@ -255,16 +257,20 @@ notsec:
 			char *val;
 
 			if (eq == NULL) {
-				ms_error_set(err, MS_ECONFIG, "%s:%zu: expected "
-				    "'key = value'", name, line);
+				ms_error_set(err, MS_ECONFIG,
+				    "%s:%zu: expected "
+				    "'key = value'",
+				    name, line);
 				goto out;
 			}
-			for (kl = (size_t)(eq - s); kl > 0 &&
-			    isspace((unsigned char)s[kl - 1]); kl--)
+			for (kl = (size_t)(eq - s);
+			     kl > 0 && isspace((unsigned char)s[kl - 1]); kl--)
 				;
 			if (kl - i >= sizeof(k)) {
-				ms_error_set(err, MS_ECONFIG, "%s:%zu: unknown "
-				    "parameter", name, line);
+				ms_error_set(err, MS_ECONFIG,
+				    "%s:%zu: unknown "
+				    "parameter",
+				    name, line);
 				goto out;
 			}
 			memcpy(k, s + i, kl - i);
@@ -273,15 +279,17 @@ notsec:
 				if (strcmp(k, param_keys[i]) == 0)
 					break;
 			if (param_keys[i] == NULL) {
-				ms_error_set(err, MS_ECONFIG, "%s:%zu: unknown "
-				    "parameter '%s'", name, line, k);
+				ms_error_set(err, MS_ECONFIG,
+				    "%s:%zu: unknown "
+				    "parameter '%s'",
+				    name, line, k);
 				goto out;
 			}
-			for (vs = eq + 1; vs < s + n &&
-			    isspace((unsigned char)*vs); vs++)
+			for (vs = eq + 1;
+			     vs < s + n && isspace((unsigned char)*vs); vs++)
 				;
-			for (ve = s + n; ve > vs &&
-			    isspace((unsigned char)ve[-1]); ve--)
+			for (ve = s + n;
+			     ve > vs && isspace((unsigned char)ve[-1]); ve--)
 				;
 			if ((val = strndup(vs, (size_t)(ve - vs))) == NULL)
 				goto oom;
@@ -295,7 +303,7 @@ notsec:
 			}
 			free(val);
 		}
-next:
+	next:
 		s = e ? e + 1 : end;
 	}
 	if (role != NULL && add_msg(t, role, &body) == -1)
@@ -307,8 +315,10 @@ next:
 	rc = 0;
 	goto out;
 order:
-	ms_error_set(err, MS_ECONFIG, "%s:%zu: [params] and [system] come "
-	    "before the messages, once each", name, line);
+	ms_error_set(err, MS_ECONFIG,
+	    "%s:%zu: [params] and [system] come "
+	    "before the messages, once each",
+	    name, line);
 	goto out;
 oom:
 	ms_error_set(err, MS_ESOFTWARE, "out of memory");
@@ -326,8 +336,8 @@ struct rstate {
 	const struct ms_vars *vars;
 	struct ms_buf *out;
 	struct ms_error *err;
-	size_t line_out;	/* out->len where the current line started */
-	const char *line_in;	/* where the current input line started */
+	size_t line_out;     /* out->len where the current line started */
+	const char *line_in; /* where the current input line started */
 };
 
 static int
@@ -341,8 +351,8 @@ isname(char c)
  * conditional blocks do not leave blank lines behind.
  */
 static int
-standalone(struct rstate *r, const char *tag, const char *after,
-    const char **next)
+standalone(
+    struct rstate *r, const char *tag, const char *after, const char **next)
 {
 	const char *p;
 
@@ -351,8 +361,8 @@ standalone(struct rstate *r, const char *tag, const char *after,
 	for (p = r->line_in; p < tag; p++)
 		if (*p != ' ' && *p != '\t')
 			return 0;
-	for (p = after; p < r->end && (*p == ' ' || *p == '\t' ||
-	    *p == '\r'); p++)
+	for (p = after; p < r->end && (*p == ' ' || *p == '\t' || *p == '\r');
+	     p++)
 		;
 	if (p < r->end && *p != '\n')
 		return 0;
@@ -398,7 +408,8 @@ render(struct rstate *r, int emit, const char *closing, size_t clen)
 		while (p + 1 < r->end && !(p[0] == '{' && p[1] == '{'))
 			p++;
 		if (p + 1 >= r->end) {
-			if (emit_text(r, emit, r->s, (size_t)(r->end - r->s), 0))
+			if (emit_text(
+				r, emit, r->s, (size_t)(r->end - r->s), 0))
 				return -1;
 			r->s = r->end;
 			break;
@@ -425,8 +436,10 @@ render(struct rstate *r, int emit, const char *closing, size_t clen)
 		while (p < r->end && *p == ' ')
 			p++;
 		if (nlen == 0 || p + 1 >= r->end || p[0] != '}' || p[1] != '}')
-			return ms_error_set(r->err, MS_ECONFIG, "bad tag at "
-			    "'%.20s' (write {{{{ for a literal {{)", tag);
+			return ms_error_set(r->err, MS_ECONFIG,
+			    "bad tag at "
+			    "'%.20s' (write {{{{ for a literal {{)",
+			    tag);
 		after = p + 2;
 		if (kind == 0) {
 			char key[128];
@@ -442,7 +455,8 @@ render(struct rstate *r, int emit, const char *closing, size_t clen)
 			if ((val = ms_vars_get(r->vars, key)) == NULL)
 				return ms_error_set(r->err, MS_ECONFIG,
 				    "variable '%s' is not set (set it with "
-				    "-D %s=VALUE)", key, key);
+				    "-D %s=VALUE)",
+				    key, key);
 			if (emit_text(r, 1, val, strlen(val), 1) == -1)
 				return -1;
 			continue;
@@ -551,8 +565,7 @@ read_file(const char *path, struct ms_buf *b)
 }
 
 int
-ms_template_load(struct ms_template *t, const char *name,
-    struct ms_error *err)
+ms_template_load(struct ms_template *t, const char *name, struct ms_error *err)
 {
 	struct ms_buf path, text;
 	struct stat st;
@@ -563,20 +576,21 @@ ms_template_load(struct ms_template *t, const char *name,
 	ms_buf_init(&text);
 	if (strchr(name, '/') != NULL)
 		ms_buf_addstr(&path, name);
-	else if (*name != '\0' && *name != '.' &&
-	    ms_template_dir(&path) == 0) {
+	else if (*name != '\0' && *name != '.' && ms_template_dir(&path) == 0) {
 		ms_buf_printf(&path, "/%s", name);
 		if (stat(path.data, &st) == -1)
 			ms_buf_reset(&path);
 	}
 	if (path.len > 0) {
 		if (read_file(path.data, &text) == -1) {
-			ms_error_set(err, MS_ECONFIG, "cannot read template "
-			    "'%s': %s", path.data, strerror(errno));
+			ms_error_set(err, MS_ECONFIG,
+			    "cannot read template "
+			    "'%s': %s",
+			    path.data, strerror(errno));
 			goto out;
 		}
-		if (ms_template_parse(t, text.data, text.len, path.data,
-		    err) == -1)
+		if (ms_template_parse(t, text.data, text.len, path.data, err) ==
+		    -1)
 			goto out;
 		t->source = strdup(path.data);
 	} else if ((bt = ms_builtin_template(name)) != NULL) {

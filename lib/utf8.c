@@ -84,7 +84,7 @@ ms_utf8_complete(const char *str, size_t len)
 			return back >= 3 ? len : i;
 		if ((s[i] & 0xF8) == 0xF0)
 			return back >= 4 ? len : i;
-		return len;	/* not a lead byte: leave it to validation */
+		return len; /* not a lead byte: leave it to validation */
 	}
 	return len;
 }
