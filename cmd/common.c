@@ -830,7 +830,7 @@ cmd_run(struct cmd *c)
 	struct ms_http_stats st;
 	struct ms_resp resp;
 	struct ms_out out;
-	int rc, status, buffered = c->keep || c->no_stream;
+	int rc, status, buffered;
 
 	memset(&p, 0, sizeof(p));
 	ms_config_init(&p.cfg);
@@ -843,6 +843,9 @@ cmd_run(struct cmd *c)
 		status = fail(c, &err);
 		goto out;
 	}
+	if (p.cfg.keep_on_error)
+		c->keep = 1;
+	buffered = c->keep || c->no_stream;
 	if (c->verbose)
 		fprintf(stderr,
 		    "%s: profile %s, model %s, dialect %s, context "
@@ -861,13 +864,11 @@ cmd_run(struct cmd *c)
 	if (key.len == 0 && p.prof->needs_key) {
 		fprintf(stderr,
 		    "%s: no API key for profile '%s': set %s or "
-		    "MS_API_KEY\n",
+		    "MS_API_KEY, or use a local server with -P ollama\n",
 		    c->prog, p.prof->name, key_name(p.prof));
 		status = EX_CONFIG;
 		goto out;
 	}
-	if (c->keep == 0 && p.cfg.keep_on_error)
-		c->keep = buffered = 1;
 
 	memset(&ho, 0, sizeof(ho));
 	ho.base_url = p.base_url;
@@ -922,8 +923,6 @@ cmd_run(struct cmd *c)
 	}
 	if (err.kind != MS_OK) {
 		status = fail(c, &err);
-		if (c->keep)
-			out_fd(NULL, c->input.data, c->input.len);
 		goto done;
 	}
 	status = 0;
@@ -937,6 +936,9 @@ done:
 	ms_resp_release(&resp);
 	ms_out_release(&out);
 out:
+	/* -k: whatever went wrong, the user's text comes back whole. */
+	if (status != 0 && status != cmd_exit_status(MS_EPIPE) && c->keep)
+		out_fd(NULL, c->input.data, c->input.len);
 	ms_buf_wipe(&key);
 	ms_buf_release(&answer);
 	plan_release(&p);
