@@ -66,6 +66,8 @@ int cmd_run(struct cmd *);
 void cmd_warn(struct cmd *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cmd_exit_status(enum ms_errkind);
+/* What main returns: a status, or death by the signal that stopped us. */
+int cmd_exit(int status);
 
 int cmd_chat(int argc, char *argv[]);
 int cmd_summarize(int argc, char *argv[]);

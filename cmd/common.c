@@ -176,6 +176,20 @@ cmd_exit_status(enum ms_errkind k)
 	}
 }
 
+int
+cmd_exit(int status)
+{
+	int sig = cancel_sig;
+
+	/* Die of the signal, so that a calling shell loop stops too. */
+	if (sig != 0 && status == 128 + sig) {
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	return status;
+}
+
 void
 cmd_init(struct cmd *c, const char *prog, const char *tool, const char *usage)
 {
@@ -917,6 +931,11 @@ cmd_run(struct cmd *c)
 		fprintf(stderr, "%s: answered by %s%s%s\n", c->prog,
 		    resp.model[0] ? resp.model : "?",
 		    resp.provider[0] ? " via " : "", resp.provider);
+	if (err.kind == MS_EINTR) {
+		/* Quiet, as any filter stopped by ^C. */
+		status = cmd_exit_status(MS_EINTR);
+		goto done;
+	}
 	if (err.kind == MS_EPIPE) {
 		status = cmd_exit_status(MS_EPIPE);
 		goto done;

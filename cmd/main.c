@@ -208,14 +208,14 @@ main(int argc, char *argv[])
 	for (i = 0; i < NTOOLS; i++)
 		if (strcmp(base, tools[i].link) == 0) {
 			cmd_progname = tools[i].link;
-			return tools[i].fn(argc, argv);
+			return cmd_exit(tools[i].fn(argc, argv));
 		}
 	/* msfoo -> ms: the template foo, run as a tool of its own. */
 	if (strncmp(base, "ms", 2) == 0 && base[2] != '\0' &&
 	    strchr("-_.", base[2]) == NULL) {
 		cmd_progname = base;
-		return cmd_template(base + 2, argc, argv);
+		return cmd_exit(cmd_template(base + 2, argc, argv));
 	}
 	cmd_progname = "ms";
-	return ms_main(argc, argv);
+	return cmd_exit(ms_main(argc, argv));
 }
