@@ -22,18 +22,6 @@ join(struct cmd *c, int argc, char *argv[], struct ms_buf *b)
 	}
 }
 
-/* The input as context: its final line ends say nothing. */
-static void
-send_input(struct cmd *c)
-{
-	size_t n = c->input.len;
-
-	while (n > 0 &&
-	    (c->input.data[n - 1] == '\n' || c->input.data[n - 1] == '\r'))
-		n--;
-	ms_buf_add(&c->send, c->input.data, n);
-}
-
 /*
  * The longest input worth reading: past it, no estimate of its tokens can
  * fit the context, so a huge input fails at once instead of after reading
@@ -67,7 +55,7 @@ cmd_chat(int argc, char *argv[])
 		return 0;
 	}
 	ms_vars_setn(&c.vars, "prompt", prompt.data, prompt.len);
-	send_input(&c);
+	cmd_send_context(&c);
 	/* A fence in the input means fences in the answer are meant. */
 	c.strip_fence = strstr(c.input.data, "```") == NULL &&
 	    strstr(prompt.data, "```") == NULL;
@@ -112,7 +100,7 @@ cmd_template(const char *name, int argc, char *argv[])
 		goto out;
 	}
 	ms_vars_setn(&c.vars, "prompt", prompt.data, prompt.len);
-	send_input(&c);
+	cmd_send_context(&c);
 	c.strip_fence = strstr(c.input.data, "```") == NULL;
 	status = cmd_run(&c);
 out:

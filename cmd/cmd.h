@@ -40,6 +40,7 @@ struct cmd {
 	const char *head, *tail;
 	int crlf;
 	int strip_fence;
+	int sep_files; /* end every file with a newline */
 };
 
 /* A tool's own options, parsed after the common ones. */
@@ -58,6 +59,13 @@ void cmd_usage_error(struct cmd *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 /* Read the named files (or stdin with none; "-" is stdin) into c->input. */
 void cmd_read_input(struct cmd *, char *files[], int nfiles, size_t limit);
+/*
+ * The input as {{input}}: nothing when it is blank, else without its final
+ * line ends, which say nothing.
+ */
+void cmd_send_context(struct cmd *);
+/* "de" -> "German (de)"; other names as they are.  Returns buf or s. */
+const char *cmd_lang(const char *s, char *buf, size_t bufsz);
 /* Whether the text is empty or only blanks. */
 int cmd_blank(const char *, size_t);
 /* Render the template, send the request, write the answer; returns status. */

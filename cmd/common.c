@@ -426,6 +426,20 @@ cmd_blank(const char *s, size_t n)
 	return 1;
 }
 
+void
+cmd_send_context(struct cmd *c)
+{
+	size_t n = c->input.len;
+
+	if (cmd_blank(c->input.data, n))
+		return;
+	while (n > 0 &&
+	    (c->input.data[n - 1] == '\n' || c->input.data[n - 1] == '\r'))
+		n--;
+	if (ms_buf_add(&c->send, c->input.data, n) == -1)
+		die(c, EX_SOFTWARE, "out of memory");
+}
+
 /* Append one file's bytes to c->input; stops past limit bytes in all. */
 static void
 read_fd(struct cmd *c, int fd, const char *name, size_t limit)
@@ -484,6 +498,10 @@ cmd_read_input(struct cmd *c, char *files[], int nfiles, size_t limit)
 			    strerror(errno));
 		read_fd(c, fd, files[i], limit);
 		close(fd);
+		if (c->sep_files && c->input.len > 0 &&
+		    c->input.data[c->input.len - 1] != '\n' &&
+		    ms_buf_addch(&c->input, '\n') == -1)
+			die(c, EX_SOFTWARE, "out of memory");
 	}
 }
 

@@ -85,7 +85,8 @@ opt(struct cmd *c, int ch, const char *arg)
 		    "or oneline",
 		    arg);
 	case 'L':
-		ms_vars_set(&c->vars, "lang", arg);
+		ms_vars_set(
+		    &c->vars, "lang", cmd_lang(arg, hint, sizeof(hint)));
 		return 0;
 	case OPT_FOCUS:
 		ms_vars_set(&c->vars, "focus", arg);
@@ -105,12 +106,14 @@ cmd_summarize(int argc, char *argv[])
 	opt(&c, 'F', "paragraph");
 	i = cmd_parse(
 	    &c, argc, argv, "F:L:l:", long_summarize, help_summarize, opt);
+	/* Files are texts of their own: one's end must not run into the next. */
+	c.sep_files = 1;
 	cmd_read_input(&c, argv + i, argc - i, 0);
 	if (cmd_blank(c.input.data, c.input.len)) {
 		cmd_release(&c);
 		return 0;
 	}
-	ms_buf_add(&c.send, c.input.data, c.input.len);
+	cmd_send_context(&c);
 	c.strip_fence = strstr(c.input.data, "```") == NULL;
 	status = cmd_run(&c);
 	cmd_release(&c);

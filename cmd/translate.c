@@ -21,77 +21,12 @@ static const struct option long_translate[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Codes people type, and the names a model reads without doubt. */
-static const char *const langs[][2] = {
-	{ "ar", "Arabic" },
-	{ "bg", "Bulgarian" },
-	{ "ca", "Catalan" },
-	{ "cs", "Czech" },
-	{ "da", "Danish" },
-	{ "de", "German" },
-	{ "el", "Greek" },
-	{ "en", "English" },
-	{ "en-GB", "British English" },
-	{ "en-US", "American English" },
-	{ "eo", "Esperanto" },
-	{ "es", "Spanish" },
-	{ "et", "Estonian" },
-	{ "eu", "Basque" },
-	{ "fa", "Persian" },
-	{ "fi", "Finnish" },
-	{ "fr", "French" },
-	{ "ga", "Irish" },
-	{ "gl", "Galician" },
-	{ "he", "Hebrew" },
-	{ "hi", "Hindi" },
-	{ "hr", "Croatian" },
-	{ "hu", "Hungarian" },
-	{ "id", "Indonesian" },
-	{ "is", "Icelandic" },
-	{ "it", "Italian" },
-	{ "ja", "Japanese" },
-	{ "ko", "Korean" },
-	{ "lt", "Lithuanian" },
-	{ "lv", "Latvian" },
-	{ "ms", "Malay" },
-	{ "nb", "Norwegian Bokmal" },
-	{ "nl", "Dutch" },
-	{ "no", "Norwegian" },
-	{ "pl", "Polish" },
-	{ "pt", "Portuguese" },
-	{ "pt-BR", "Brazilian Portuguese" },
-	{ "pt-PT", "European Portuguese" },
-	{ "ro", "Romanian" },
-	{ "ru", "Russian" },
-	{ "sk", "Slovak" },
-	{ "sl", "Slovenian" },
-	{ "sr", "Serbian" },
-	{ "sv", "Swedish" },
-	{ "sw", "Swahili" },
-	{ "th", "Thai" },
-	{ "tr", "Turkish" },
-	{ "uk", "Ukrainian" },
-	{ "ur", "Urdu" },
-	{ "vi", "Vietnamese" },
-	{ "zh", "Chinese (Simplified)" },
-	{ "zh-CN", "Chinese (Simplified)" },
-	{ "zh-TW", "Chinese (Traditional)" },
-};
-
-/* "de" becomes "German (de)"; a name or unknown code stays as given. */
 static void
 setlang(struct cmd *c, const char *var, const char *arg)
 {
 	char buf[128];
-	size_t i;
 
-	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
-		if (strcasecmp(arg, langs[i][0]) == 0) {
-			snprintf(buf, sizeof(buf), "%s (%s)", langs[i][1], arg);
-			ms_vars_set(&c->vars, var, buf);
-			return;
-		}
-	ms_vars_set(&c->vars, var, arg);
+	ms_vars_set(&c->vars, var, cmd_lang(arg, buf, sizeof(buf)));
 }
 
 static int

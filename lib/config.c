@@ -73,6 +73,7 @@ profile_add(struct ms_config *c, const char *name)
 	if ((p->name = strdup(name)) == NULL)
 		return NULL;
 	p->price_in = p->price_out = -1;
+	p->context_tokens = MISTRAL_SMALL_CONTEXT;
 	c->nprofiles++;
 	return p;
 }

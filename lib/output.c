@@ -41,12 +41,11 @@ put_ws(struct ms_out *o, const char *s, size_t n)
 {
 	size_t i;
 
-	if (!o->crlf)
-		return ms_buf_add(&o->scratch, s, n);
+	/* The input's line ends, whatever the model used: CRLF or LF. */
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
 			continue;
-		if (s[i] == '\n') {
+		if (s[i] == '\n' && o->crlf) {
 			if (ms_buf_add(&o->scratch, "\r\n", 2) == -1)
 				return -1;
 		} else if (ms_buf_addch(&o->scratch, s[i]) == -1)
@@ -110,8 +109,10 @@ could_close(const char *s, size_t n, int *complete)
 		i++;
 	while (i < n && s[i] == '`' && ticks < 3)
 		i++, ticks++;
-	if (i == n)
+	if (i == n) {
+		*complete = ticks == 3;
 		return 1;
+	}
 	if (ticks < 3)
 		return 0;
 	for (; i < n; i++)
