@@ -72,7 +72,8 @@ $(TOOLS:%=$(B)/%): $(B)/ms
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -Itests/unit -DMS_SRCDIR='"$(CURDIR)"' \
+		$(ALL_LDFLAGS) -o $@ $< \
 		$(B)/libms.a $(DEPLIBS)
 
 check: all $(UNIT_BIN)
