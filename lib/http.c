@@ -1,6 +1,7 @@
 /*
- * http.c: one chat-completion request over libcurl, streamed through the
- * SSE parser into the answer handler, with the retry policy of SPEC 6.
+ * http.c: chat-completion requests over libcurl's multi interface, in one
+ * thread, as many at once as asked; each streamed through the SSE parser
+ * into its answer handler, each with the retry policy of SPEC 6.
  */
 #include <sys/time.h>
 
@@ -28,6 +29,9 @@ enum { MODE_UNKNOWN, MODE_SSE, MODE_JSON, MODE_OTHER };
 /* One attempt's state, shared with libcurl's callbacks. */
 struct xfer {
 	const struct ms_http_opts *opts;
+	struct ms_call *call;
+	char errbuf[CURL_ERROR_SIZE];
+	double start;
 	struct ms_resp *resp;
 	struct ms_sse sse;
 	struct ms_buf body; /* JSON answer or error body */
@@ -187,55 +191,6 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static int
-cancelled(const struct ms_http_opts *o)
-{
-	return o->cancel != NULL && *o->cancel != 0;
-}
-
-/* Sleep ms milliseconds, waking early when cancelled. */
-static void
-pause_ms(const struct ms_http_opts *o, long ms)
-{
-	struct timespec ts;
-	long step;
-
-	while (ms > 0 && !cancelled(o)) {
-		step = ms < POLL_MS ? ms : POLL_MS;
-		ts.tv_sec = 0;
-		ts.tv_nsec = step * 1000000L;
-		nanosleep(&ts, NULL);
-		ms -= step;
-	}
-}
-
-/* Run one transfer to its end; returns libcurl's result. */
-static CURLcode
-perform(CURLM *m, struct xfer *x)
-{
-	CURLMsg *msg;
-	CURLcode res = CURLE_OK;
-	int running = 1, left;
-
-	curl_multi_add_handle(m, x->h);
-	while (running) {
-		if (curl_multi_perform(m, &running) != CURLM_OK)
-			break;
-		if (cancelled(x->opts)) {
-			res = CURLE_ABORTED_BY_CALLBACK;
-			goto out;
-		}
-		if (running)
-			curl_multi_poll(m, NULL, 0, POLL_MS, NULL);
-	}
-	while ((msg = curl_multi_info_read(m, &left)) != NULL)
-		if (msg->msg == CURLMSG_DONE)
-			res = msg->data.result;
-out:
-	curl_multi_remove_handle(m, x->h);
-	return res;
-}
-
 static enum ms_errkind
 status_kind(long status)
 {
@@ -266,14 +221,13 @@ check_url(const struct ms_http_opts *o, struct ms_error *err)
 }
 
 static struct curl_slist *
-headers(const struct ms_http_opts *o, int stream, struct ms_buf *auth)
+headers(const struct ms_http_opts *o, struct ms_buf *auth)
 {
 	struct curl_slist *l = NULL;
 	char line[1024];
 
 	l = curl_slist_append(l, "Content-Type: application/json");
-	l = curl_slist_append(l,
-	    stream ? "Accept: text/event-stream" : "Accept: application/json");
+	l = curl_slist_append(l, "Accept: text/event-stream, application/json");
 	l = curl_slist_append(l, "Expect:");
 	if (o->key != NULL && o->key[0] != '\0') {
 		ms_buf_printf(auth, "Authorization: Bearer %s", o->key);
@@ -306,8 +260,7 @@ headers_free(struct curl_slist *l)
 
 static void
 setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
-    size_t len, struct curl_slist *hdrs, long timeout_ms, struct xfer *x,
-    char *errbuf)
+    size_t len, struct curl_slist *hdrs, long timeout_ms, struct xfer *x)
 {
 	long idle = (o->idle_timeout_ms + 999) / 1000;
 
@@ -333,7 +286,8 @@ setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
 }
 
 /* Say where an error found in the answer came from. */
@@ -359,221 +313,452 @@ rnd(void)
 	return (double)arc4random_uniform(1u << 30) / (double)(1u << 30);
 }
 
+static int
+cancelled(const struct ms_http_opts *o)
+{
+	return o->cancel != NULL && *o->cancel != 0;
+}
+
+struct ms_http {
+	struct ms_http_opts o;
+	CURLM *m;
+	struct curl_slist *hdrs;
+	struct ms_buf url;
+	struct ms_call *ready; /* to start, in order */
+	struct ms_call **ready_end;
+	struct ms_call *waiting; /* to retry after their wake time */
+	struct ms_call *active;	 /* running */
+	size_t running, nwaiting, nready;
+	double t0;
+	int stop;
+};
+
+struct ms_http *
+ms_http_new(const struct ms_http_opts *o, struct ms_error *err)
+{
+	struct ms_http *h;
+	struct ms_buf auth;
+	size_t n;
+
+	if (check_url(o, err) == -1)
+		return NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL ||
+	    (h->m = curl_multi_init()) == NULL) {
+		free(h);
+		ms_error_set(err, MS_ESOFTWARE, "cannot initialise libcurl");
+		return NULL;
+	}
+	h->o = *o;
+	ms_buf_init(&h->url);
+	n = strlen(o->base_url);
+	while (n > 0 && o->base_url[n - 1] == '/')
+		n--;
+	ms_buf_add(&h->url, o->base_url, n);
+	ms_buf_addstr(&h->url, "/chat/completions");
+	ms_buf_init(&auth);
+	h->hdrs = headers(o, &auth);
+	ms_buf_wipe(&auth);
+	h->ready_end = &h->ready;
+	h->t0 = now();
+	return h;
+}
+
+void
+ms_http_free(struct ms_http *h)
+{
+	if (h == NULL)
+		return;
+	headers_free(h->hdrs);
+	curl_multi_cleanup(h->m);
+	ms_buf_release(&h->url);
+	free(h);
+}
+
+const char *
+ms_http_url(const struct ms_http *h)
+{
+	return h->url.data;
+}
+
+void
+ms_http_add(struct ms_http *h, struct ms_call *c)
+{
+	c->rc = -1;
+	c->attempt = 0;
+	c->next = NULL;
+	ms_error_clear(&c->err);
+	memset(&c->st, 0, sizeof(c->st));
+	*h->ready_end = c;
+	h->ready_end = &c->next;
+	h->nready++;
+}
+
+void
+ms_http_stop(struct ms_http *h)
+{
+	h->stop = 1;
+}
+
+/* Start the first ready call. */
+static int
+start(struct ms_http *h)
+{
+	struct ms_call *c = h->ready;
+	struct xfer *x;
+	long timeout_ms = 0;
+
+	if ((h->ready = c->next) == NULL)
+		h->ready_end = &h->ready;
+	h->nready--;
+	c->next = NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return ms_error_set(&c->err, MS_ESOFTWARE, "out of memory");
+	x->opts = &h->o;
+	x->call = c;
+	x->resp = c->resp;
+	x->err = &c->err;
+	ms_sse_init(&x->sse);
+	ms_buf_init(&x->body);
+	c->resp->done = c->resp->finished = 0;
+	c->resp->finish_reason[0] = '\0';
+	if (h->o.timeout_ms > 0) {
+		timeout_ms = h->o.timeout_ms - (long)((now() - h->t0) * 1000);
+		if (timeout_ms <= 0)
+			timeout_ms = 1;
+	}
+	if ((x->h = curl_easy_init()) == NULL) {
+		free(x);
+		return ms_error_set(
+		    &c->err, MS_ESOFTWARE, "cannot initialise libcurl");
+	}
+	setup(
+	    x->h, &h->o, h->url.data, c->body, c->len, h->hdrs, timeout_ms, x);
+	logf_(&h->o, "POST %s%s", h->url.data, c->attempt ? " (again)" : "");
+	x->start = now();
+	c->x = x;
+	curl_multi_add_handle(h->m, x->h);
+	c->next = h->active;
+	h->active = c;
+	h->running++;
+	return 0;
+}
+
+/* Free what one attempt held. */
+static void
+end_xfer(struct ms_http *h, struct ms_call *c)
+{
+	struct xfer *x = c->x;
+	struct ms_call **pp;
+
+	if (x == NULL)
+		return;
+	for (pp = &h->active; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			h->running--;
+			break;
+		}
+	c->next = NULL;
+	curl_multi_remove_handle(h->m, x->h);
+	curl_easy_cleanup(x->h);
+	ms_sse_release(&x->sse);
+	ms_buf_release(&x->body);
+	free(x);
+	c->x = NULL;
+}
+
+/*
+ * What one finished attempt means: 0 the answer is whole, -1 it failed
+ * for good (err set), 1 try again after *wait ms.
+ */
+static int
+classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
+{
+	const struct ms_http_opts *o = &h->o;
+	struct xfer *x = c->x;
+	struct ms_resp *resp = c->resp;
+	struct ms_error *err = &c->err;
+	char msg[sizeof(err->msg)], why[600];
+	double elapsed = now() - h->t0, fb = 0;
+	long ra = -1;
+	int rc = -1, retry = 0;
+
+	c->st.attempts = c->attempt + 1;
+	if (x->status == 0)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+	c->st.status = x->status;
+	curl_easy_getinfo(x->h, CURLINFO_STARTTRANSFER_TIME, &fb);
+	c->st.first_byte = fb;
+	why[0] = '\0';
+	if (x->failed) {
+		/* The answer handler's error is in err already. */
+		answer_context(err, o->base_url);
+	} else if (res == CURLE_OK && x->status >= 200 && x->status <= 299) {
+		logf_(o, "HTTP %ld, first byte after %.3f s", x->status, fb);
+		if (x->mode == MODE_JSON) {
+			rc = ms_resp_body(resp, x->body.data, x->body.len, err);
+		} else if (x->mode == MODE_OTHER) {
+			ms_error_message(
+			    x->body.data, x->body.len, msg, sizeof(msg) - 200);
+			rc = ms_error_set(err, MS_EPROTOCOL,
+			    "the answer is neither JSON nor an event stream "
+			    "(%s)%s%s",
+			    x->ctype[0] ? x->ctype : "no Content-Type",
+			    msg[0] ? ": " : "", msg);
+		} else {
+			ms_sse_finish(&x->sse);
+			rc = drain(x);
+			if (rc == 0)
+				rc = ms_resp_end(resp, err);
+		}
+		if (rc == -1)
+			answer_context(err, o->base_url);
+	} else if (res == CURLE_OK) {
+		ms_error_message(x->body.data, x->body.len, msg, 512);
+		if (x->status >= 300 && x->status <= 399 &&
+		    x->location[0] != '\0')
+			snprintf(msg, 512,
+			    "redirected to '%s', which is not followed",
+			    x->location);
+		ms_error_set(err, status_kind(x->status),
+		    "HTTP %ld from '%s'%s%s", x->status, o->base_url,
+		    msg[0] ? ": " : "", msg);
+		snprintf(why, sizeof(why), "HTTP %ld", x->status);
+		if (x->retry_after[0] != '\0')
+			ra = ms_retry_after(
+			    x->retry_after, (long long)time(NULL));
+		retry = ms_retry_status(x->status);
+	} else if (x->status >= 200 && x->status <= 299 && resp->finished &&
+	    (res == CURLE_PARTIAL_FILE || res == CURLE_RECV_ERROR)) {
+		/* Cut after the answer was complete: it is whole. */
+		rc = 0;
+	} else if (res == CURLE_OPERATION_TIMEDOUT) {
+		int total = o->timeout_ms > 0 &&
+		    elapsed * 1000 >= (double)o->timeout_ms - 5;
+
+		if (total)
+			ms_error_set(err, MS_ETEMPFAIL,
+			    "timed out after %.1f s waiting for '%s' (--timeout)",
+			    elapsed, o->base_url);
+		else if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
+			ms_error_set(err, MS_ETEMPFAIL,
+			    "timed out: no data from '%s' for %ld s "
+			    "(--idle-timeout)",
+			    o->base_url, (o->idle_timeout_ms + 999) / 1000);
+		else
+			ms_error_set(err, MS_ETEMPFAIL,
+			    "timed out connecting to '%s' (--connect-timeout): %s",
+			    o->base_url,
+			    x->errbuf[0] ? x->errbuf : "no answer");
+		snprintf(why, sizeof(why), "timed out");
+		retry = !total;
+	} else {
+		const char *what =
+		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
+
+		if (res == CURLE_COULDNT_CONNECT ||
+		    res == CURLE_COULDNT_RESOLVE_HOST ||
+		    res == CURLE_COULDNT_RESOLVE_PROXY)
+			ms_error_set(err, MS_EUNAVAIL,
+			    "cannot connect to '%s': %s", o->base_url, what);
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL ||
+		    res == CURLE_URL_MALFORMAT)
+			ms_error_set(err, MS_ECONFIG, "bad URL '%s': %s",
+			    o->base_url, what);
+		else if (res == CURLE_PEER_FAILED_VERIFICATION ||
+		    res == CURLE_SSL_CACERT_BADFILE ||
+		    res == CURLE_SSL_CONNECT_ERROR)
+			ms_error_set(err, MS_EUNAVAIL,
+			    "TLS failure with '%s': %s", o->base_url, what);
+		else
+			ms_error_set(err, MS_EUNAVAIL,
+			    "connection to '%s' failed: %s", o->base_url, what);
+		snprintf(why, sizeof(why), "%s", what);
+		retry = err->kind == MS_EUNAVAIL &&
+		    res != CURLE_PEER_FAILED_VERIFICATION;
+	}
+	if (rc == 0) {
+		logf_(o, "done in %.3f s, finish_reason %s", now() - x->start,
+		    resp->finish_reason[0] ? resp->finish_reason : "(none)");
+		ms_error_clear(err);
+		return 0;
+	}
+	/* Nothing is tried again once some of its answer is out. */
+	if (!retry || c->attempt >= o->retries || resp->got_content)
+		return -1;
+	if (ra > MAX_RETRY_AFTER_MS) {
+		memcpy(msg, err->msg, sizeof(msg));
+		ms_error_set(err, err->kind,
+		    "%.700s (the server asks to wait %ld s)", msg, ra / 1000);
+		return -1;
+	}
+	*wait = ms_retry_delay(c->attempt, rnd(), ra);
+	if (o->timeout_ms > 0 &&
+	    (now() - h->t0) * 1000 + (double)*wait >= (double)o->timeout_ms)
+		return -1;
+	logf_(o, "retry %d/%d in %.1f s: %s", c->attempt + 1, o->retries,
+	    (double)*wait / 1000, why);
+	return 1;
+}
+
+/* Move calls whose wait is over to the front of the ready queue. */
+static double
+wake(struct ms_http *h)
+{
+	struct ms_call **pp = &h->waiting, *c;
+	double t = now(), next = 0;
+
+	while ((c = *pp) != NULL) {
+		if (c->wake <= t) {
+			*pp = c->next;
+			h->nwaiting--;
+			c->next = h->ready;
+			if (h->ready == NULL)
+				h->ready_end = &c->next;
+			h->ready = c;
+			h->nready++;
+			continue;
+		}
+		if (next == 0 || c->wake < next)
+			next = c->wake;
+		pp = &c->next;
+	}
+	return next;
+}
+
+static void
+finish(
+    struct ms_http *h, struct ms_call *c, int rc, const struct ms_http_cb *cb)
+{
+	c->rc = rc;
+	c->st.total = now() - h->t0;
+	if (cb != NULL && cb->done != NULL)
+		cb->done(cb->arg, h, c);
+}
+
+/* Drop every call still queued or running, as when interrupted. */
+static void
+abandon(struct ms_http *h)
+{
+	struct ms_call *c;
+
+	while (h->active != NULL)
+		end_xfer(h, h->active);
+	h->running = 0;
+	while ((c = h->waiting) != NULL) {
+		h->waiting = c->next;
+		c->next = NULL;
+	}
+	h->ready = NULL;
+	h->ready_end = &h->ready;
+	h->nwaiting = h->nready = 0;
+}
+
+int
+ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
+    struct ms_error *err)
+{
+	struct ms_call *c;
+	struct xfer *x;
+	CURLMsg *msg;
+	double next, t;
+	long wait;
+	int still, left, rc, timeout;
+
+	if (jobs == 0)
+		jobs = 1;
+	for (;;) {
+		if (cancelled(&h->o)) {
+			abandon(h);
+			return ms_error_set(err, MS_EINTR, "interrupted");
+		}
+		if (h->stop) {
+			abandon(h);
+			return 0;
+		}
+		next = wake(h);
+		if (cb != NULL && cb->fill != NULL &&
+		    h->running + h->nwaiting + h->nready < jobs &&
+		    cb->fill(cb->arg, h,
+			jobs - (h->running + h->nwaiting + h->nready)) == -1) {
+			abandon(h);
+			return -1;
+		}
+		while (h->ready != NULL && h->running < jobs) {
+			c = h->ready;
+			if (start(h) == -1)
+				finish(h, c, -1, cb);
+		}
+		if (h->running == 0 && h->nwaiting == 0 && h->nready == 0)
+			return 0;
+		curl_multi_perform(h->m, &still);
+		while ((msg = curl_multi_info_read(h->m, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			x = NULL;
+			curl_easy_getinfo(
+			    msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			c = x->call;
+			wait = 0;
+			rc = classify(h, c, msg->data.result, &wait);
+			end_xfer(h, c);
+			if (rc == 1) {
+				c->attempt++;
+				c->wake = now() + (double)wait / 1000;
+				c->next = h->waiting;
+				h->waiting = c;
+				h->nwaiting++;
+				continue;
+			}
+			finish(h, c, rc, cb);
+		}
+		timeout = POLL_MS;
+		if (next > 0) {
+			t = (next - now()) * 1000;
+			if (t < timeout)
+				timeout = t < 0 ? 0 : (int)t + 1;
+		}
+		if (h->running > 0)
+			curl_multi_poll(h->m, NULL, 0, timeout, NULL);
+		else if (h->nwaiting > 0 && h->nready == 0) {
+			struct timespec ts = { 0, (long)timeout * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static void
+single_done(void *arg, struct ms_http *h, struct ms_call *c)
+{
+	(void)arg;
+	(void)h;
+	(void)c;
+}
+
 int
 ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
     struct ms_resp *resp, struct ms_http_stats *st, struct ms_error *err)
 {
-	struct ms_buf url, auth;
-	struct curl_slist *hdrs = NULL;
-	struct xfer x;
-	char errbuf[CURL_ERROR_SIZE], msg[sizeof(err->msg)], why[600];
-	CURLM *m = NULL;
-	CURLcode res;
-	double t0 = now(), t1, elapsed;
-	long timeout_ms, wait, ra;
-	int attempt, rc = -1, stream, retry;
-	size_t n;
+	struct ms_http_cb cb = { NULL, single_done, NULL };
+	struct ms_call c;
+	struct ms_http *h;
+	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if (check_url(o, err) == -1)
+	if ((h = ms_http_new(o, err)) == NULL)
 		return -1;
-	ms_buf_init(&url);
-	ms_buf_init(&auth);
-	n = strlen(o->base_url);
-	while (n > 0 && o->base_url[n - 1] == '/')
-		n--;
-	ms_buf_add(&url, o->base_url, n);
-	ms_buf_addstr(&url, "/chat/completions");
-	stream = strstr(body, "\"stream\":true") != NULL;
-	hdrs = headers(o, stream, &auth);
-	ms_buf_wipe(&auth);
-	if ((m = curl_multi_init()) == NULL) {
-		ms_error_set(err, MS_ESOFTWARE, "cannot initialise libcurl");
-		goto out;
+	memset(&c, 0, sizeof(c));
+	c.body = body;
+	c.len = len;
+	c.resp = resp;
+	ms_http_add(h, &c);
+	rc = ms_http_run(h, 1, &cb, err);
+	*st = c.st;
+	if (rc == 0 && c.rc == -1) {
+		*err = c.err;
+		rc = -1;
 	}
-	for (attempt = 0;; attempt++) {
-		memset(&x, 0, sizeof(x));
-		x.opts = o;
-		x.resp = resp;
-		x.err = err;
-		ms_sse_init(&x.sse);
-		ms_buf_init(&x.body);
-		errbuf[0] = '\0';
-		resp->done = resp->finished = 0;
-		resp->finish_reason[0] = '\0';
-		timeout_ms = 0;
-		if (o->timeout_ms > 0) {
-			timeout_ms =
-			    o->timeout_ms - (long)((now() - t0) * 1000);
-			if (timeout_ms <= 0)
-				timeout_ms = 1;
-		}
-		if ((x.h = curl_easy_init()) == NULL) {
-			ms_error_set(err, MS_ESOFTWARE,
-			    "cannot initialise "
-			    "libcurl");
-			goto out;
-		}
-		setup(
-		    x.h, o, url.data, body, len, hdrs, timeout_ms, &x, errbuf);
-		logf_(o, "POST %s%s", url.data, attempt ? " (again)" : "");
-		t1 = now();
-		res = perform(m, &x);
-		st->attempts = attempt + 1;
-		if (x.status == 0)
-			curl_easy_getinfo(
-			    x.h, CURLINFO_RESPONSE_CODE, &x.status);
-		st->status = x.status;
-		{
-			double fb = 0;
-
-			curl_easy_getinfo(
-			    x.h, CURLINFO_STARTTRANSFER_TIME, &fb);
-			st->first_byte = fb;
-		}
-		elapsed = now() - t0;
-		retry = 0;
-		ra = -1;
-		why[0] = '\0';
-		if (res == CURLE_ABORTED_BY_CALLBACK && cancelled(o)) {
-			ms_error_set(err, MS_EINTR, "interrupted");
-		} else if (x.failed) {
-			answer_context(err, o->base_url);
-		} else if (res == CURLE_OK && x.status >= 200 &&
-		    x.status <= 299) {
-			logf_(o, "HTTP %ld, first byte after %.3f s", x.status,
-			    st->first_byte);
-			if (x.mode == MODE_JSON) {
-				rc = ms_resp_body(
-				    resp, x.body.data, x.body.len, err);
-			} else if (x.mode == MODE_OTHER) {
-				ms_error_message(x.body.data, x.body.len, msg,
-				    sizeof(msg) - 200);
-				rc = ms_error_set(err, MS_EPROTOCOL,
-				    "the answer "
-				    "is neither JSON nor an event stream (%s)%s%s",
-				    x.ctype[0] ? x.ctype : "no Content-Type",
-				    msg[0] ? ": " : "", msg);
-			} else {
-				ms_sse_finish(&x.sse);
-				rc = drain(&x);
-				if (rc == 0)
-					rc = ms_resp_end(resp, err);
-			}
-			if (rc == -1)
-				answer_context(err, o->base_url);
-		} else if (res == CURLE_OK) {
-			ms_error_message(
-			    x.body.data, x.body.len, msg, sizeof(msg));
-			if (x.status >= 300 && x.status <= 399 &&
-			    x.location[0] != '\0')
-				snprintf(msg, sizeof(msg),
-				    "redirected to '%s', "
-				    "which is not followed",
-				    x.location);
-			ms_error_set(err, status_kind(x.status),
-			    "HTTP %ld from '%s'%s%s", x.status, o->base_url,
-			    msg[0] ? ": " : "", msg);
-			snprintf(why, sizeof(why), "HTTP %ld", x.status);
-			if (x.retry_after[0] != '\0')
-				ra = ms_retry_after(
-				    x.retry_after, (long long)time(NULL));
-			retry = ms_retry_status(x.status);
-		} else if (x.status >= 200 && x.status <= 299 &&
-		    resp->finished &&
-		    (res == CURLE_PARTIAL_FILE || res == CURLE_RECV_ERROR)) {
-			/* Cut after the answer was complete: it is whole. */
-			rc = 0;
-		} else if (res == CURLE_OPERATION_TIMEDOUT) {
-			if (o->timeout_ms > 0 &&
-			    elapsed * 1000 >= (double)o->timeout_ms - 5)
-				ms_error_set(err, MS_ETEMPFAIL,
-				    "timed out after "
-				    "%.1f s waiting for '%s' (--timeout)",
-				    elapsed, o->base_url);
-			else if (strncmp(errbuf, "Operation too slow", 18) == 0)
-				ms_error_set(err, MS_ETEMPFAIL,
-				    "timed out: no "
-				    "data from '%s' for %ld s (--idle-timeout)",
-				    o->base_url,
-				    (o->idle_timeout_ms + 999) / 1000);
-			else
-				ms_error_set(err, MS_ETEMPFAIL,
-				    "timed out "
-				    "connecting to '%s' (--connect-timeout): %s",
-				    o->base_url,
-				    errbuf[0] ? errbuf : "no answer");
-			snprintf(why, sizeof(why), "timed out");
-			retry = !(o->timeout_ms > 0 &&
-			    elapsed * 1000 >= (double)o->timeout_ms - 5);
-		} else {
-			const char *what =
-			    errbuf[0] ? errbuf : curl_easy_strerror(res);
-
-			if (res == CURLE_COULDNT_CONNECT ||
-			    res == CURLE_COULDNT_RESOLVE_HOST ||
-			    res == CURLE_COULDNT_RESOLVE_PROXY)
-				ms_error_set(err, MS_EUNAVAIL,
-				    "cannot connect "
-				    "to '%s': %s",
-				    o->base_url, what);
-			else if (res == CURLE_UNSUPPORTED_PROTOCOL ||
-			    res == CURLE_URL_MALFORMAT)
-				ms_error_set(err, MS_ECONFIG,
-				    "bad URL '%s': %s", o->base_url, what);
-			else if (res == CURLE_PEER_FAILED_VERIFICATION ||
-			    res == CURLE_SSL_CACERT_BADFILE ||
-			    res == CURLE_SSL_CONNECT_ERROR)
-				ms_error_set(err, MS_EUNAVAIL,
-				    "TLS failure with "
-				    "'%s': %s",
-				    o->base_url, what);
-			else
-				ms_error_set(err, MS_EUNAVAIL,
-				    "connection to "
-				    "'%s' failed: %s",
-				    o->base_url, what);
-			snprintf(why, sizeof(why), "%s", what);
-			retry = err->kind == MS_EUNAVAIL &&
-			    res != CURLE_PEER_FAILED_VERIFICATION;
-		}
-		if (rc == 0)
-			logf_(o, "done in %.3f s, finish_reason %s", now() - t1,
-			    resp->finish_reason[0] ? resp->finish_reason
-						   : "(none)");
-		curl_easy_cleanup(x.h);
-		ms_sse_release(&x.sse);
-		ms_buf_release(&x.body);
-		if (rc == 0 || !retry || attempt >= o->retries ||
-		    resp->got_content || cancelled(o))
-			break;
-		if (ra > MAX_RETRY_AFTER_MS) {
-			snprintf(msg, sizeof(msg), "%s", err->msg);
-			ms_error_set(err, err->kind,
-			    "%.700s (the server asks "
-			    "to wait %ld s)",
-			    msg, ra / 1000);
-			break;
-		}
-		wait = ms_retry_delay(attempt, rnd(), ra);
-		if (o->timeout_ms > 0 &&
-		    (now() - t0) * 1000 + (double)wait >= (double)o->timeout_ms)
-			break;
-		logf_(o, "retry %d/%d in %.1f s: %s", attempt + 1, o->retries,
-		    (double)wait / 1000, why);
-		pause_ms(o, wait);
-		if (cancelled(o)) {
-			ms_error_set(err, MS_EINTR, "interrupted");
-			break;
-		}
-	}
-	if (rc == 0)
-		ms_error_clear(err);
-out:
-	st->total = now() - t0;
-	headers_free(hdrs);
-	if (m != NULL)
-		curl_multi_cleanup(m);
-	ms_buf_release(&url);
+	ms_http_free(h);
 	return rc;
 }

@@ -202,6 +202,41 @@ int ms_out_finish(struct ms_out *);
  */
 size_t ms_tokens_estimate(const char *, size_t);
 
+/*
+ * Chunking (SPEC 5): cut input that does not fit one request into chunks
+ * of at most budget tokens (estimated), at paragraph ends, else line ends,
+ * else sentence ends, else between characters; not inside fenced code
+ * unless one block alone is too large.  A push parser like ms_sse: feed
+ * input as it is read, take chunks until none is ready.
+ */
+struct ms_chunker {
+	struct ms_buf buf; /* input not yet cut */
+	size_t budget;
+	size_t index; /* of the next chunk */
+	int fence;    /* the next chunk starts inside fenced code */
+	int eof;
+};
+
+struct ms_chunk {
+	char *text; /* malloc'd, NUL-terminated; the caller frees */
+	size_t len;
+	size_t index; /* 0, 1, 2, ... in input order */
+	int last;     /* no input after it */
+};
+
+void ms_chunker_init(struct ms_chunker *, size_t budget);
+void ms_chunker_release(struct ms_chunker *);
+int ms_chunker_feed(struct ms_chunker *, const char *, size_t);
+void ms_chunker_finish(struct ms_chunker *);
+/* 1 and a chunk, 0 when more input is needed (or none is left), -1 OOM. */
+int ms_chunker_next(struct ms_chunker *, struct ms_chunk *);
+/*
+ * The shape of a text: s[0..head) is its leading blank lines and
+ * s[tail..n) its trailing blanks; what lies between is sent to the model,
+ * and what lies around it is written back as it was.
+ */
+void ms_text_trim(const char *s, size_t n, size_t *head, size_t *tail);
+
 /* Retry policy (SPEC 6). */
 #define MS_RETRY_BASE_MS 500
 #define MS_RETRY_CAP_MS 30000
@@ -408,9 +443,51 @@ struct ms_http_stats {
 };
 
 /*
- * POST body to base_url + "/chat/completions".  Deltas reach resp's
- * callback as they arrive.  Returns 0 when the answer is complete.
+ * Many requests at once: an engine runs calls on one libcurl multi handle,
+ * at most jobs at a time, reusing connections, each call with its own
+ * retries.  A call's answer reaches its resp's callback as it arrives.
  */
+struct ms_http;
+struct xfer;
+
+struct ms_call {
+	const char *body; /* kept by the caller until the call is done */
+	size_t len;
+	struct ms_resp *resp;
+	struct ms_error err; /* why it failed */
+	struct ms_http_stats st;
+	int rc;	   /* 0: the answer is whole; -1: failed */
+	void *arg; /* the caller's */
+	/* the engine's */
+	struct xfer *x;
+	int attempt;
+	double wake;
+	struct ms_call *next;
+};
+
+struct ms_http_cb {
+	/* Slots are free: add up to n calls; -1 stops the run. */
+	int (*fill)(void *arg, struct ms_http *, size_t n);
+	/* A call is over (see its rc); more may be added from here. */
+	void (*done)(void *arg, struct ms_http *, struct ms_call *);
+	void *arg;
+};
+
+/* Checks the URL and the key's safety; NULL with err set on failure. */
+struct ms_http *ms_http_new(const struct ms_http_opts *, struct ms_error *);
+void ms_http_free(struct ms_http *);
+/* base_url + "/chat/completions" */
+const char *ms_http_url(const struct ms_http *);
+void ms_http_add(struct ms_http *, struct ms_call *);
+/* Make ms_http_run return at its next step; calls still out are dropped. */
+void ms_http_stop(struct ms_http *);
+/*
+ * Run until no call is left to start, wait for or finish.  Returns -1 with
+ * MS_EINTR when cancelled, or when fill returned -1.
+ */
+int ms_http_run(struct ms_http *, size_t jobs, const struct ms_http_cb *,
+    struct ms_error *);
+/* One request, with retries: 0 when its answer is whole. */
 int ms_http_chat(const struct ms_http_opts *, const char *body, size_t len,
     struct ms_resp *, struct ms_http_stats *, struct ms_error *);
 int ms_http_global_init(struct ms_error *);

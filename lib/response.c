@@ -65,6 +65,9 @@ oneline(const char *s, size_t len, char *out, size_t outsz, size_t at)
 		out[at++] = (char)c;
 		space = 0;
 	}
+	/* Cut short: never in the middle of a character. */
+	if (i < len)
+		at = ms_utf8_complete(out, at);
 	while (at > 0 && out[at - 1] == ' ')
 		at--;
 	out[at] = '\0';
@@ -83,6 +86,8 @@ append(char *out, size_t outsz, size_t at, const char *s)
 
 static size_t message_json(struct json_object *, char *, size_t, size_t, int);
 
+static struct json_object *parse(const char *, size_t);
+
 /*
  * A provider's own error as a JSON string (OpenRouter's metadata.raw):
  * take its message when it parses, else the text itself.
@@ -93,7 +98,7 @@ message_raw(const char *raw, char *out, size_t outsz, size_t at, int depth)
 	struct json_object *o;
 	size_t n;
 
-	o = json_tokener_parse(raw);
+	o = parse(raw, strlen(raw));
 	if (o != NULL && depth < 4) {
 		n = message_json(o, out, outsz, at, depth + 1);
 		json_object_put(o);
@@ -135,9 +140,9 @@ message_detail(struct json_object *d, char *out, size_t outsz, size_t at)
 			for (j = 0; j < json_object_array_length(loc); j++) {
 				if (j > 0)
 					ms_buf_addch(&b, '.');
-				ms_buf_addstr(&b,
-				    json_object_get_string(
-					json_object_array_get_idx(loc, j)));
+				m = json_object_get_string(
+				    json_object_array_get_idx(loc, j));
+				ms_buf_addstr(&b, m != NULL ? m : "null");
 			}
 			ms_buf_addch(&b, ')');
 		}
@@ -308,6 +313,7 @@ answer_error(struct json_object *e, struct ms_error *err)
 	struct json_object *wrap;
 	size_t n;
 
+	msg[0] = '\0';
 	/* Reuse the body parser by wrapping it as {"error": e}. */
 	wrap = json_object_new_object();
 	json_object_object_add(wrap, "error", json_object_get(e));

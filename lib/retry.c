@@ -33,7 +33,7 @@ ms_retry_delay(int attempt, double rnd, long retry_after_ms)
 		cap *= 2;
 	if (cap > MS_RETRY_CAP_MS)
 		cap = MS_RETRY_CAP_MS;
-	if (rnd < 0 || rnd >= 1)
+	if (!(rnd >= 0 && rnd < 1))
 		rnd = 0;
 	d = (long)(rnd * (double)cap);
 	return d < retry_after_ms ? retry_after_ms : d;

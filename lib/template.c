@@ -185,7 +185,7 @@ ms_template_parse(struct ms_template *t, const char *text, size_t len,
 	struct ms_buf body;
 	const char *s = text, *e, *end = text + len;
 	const char *role = NULL; /* NULL: before any section */
-	size_t line = 0, n, i;
+	size_t line = 0, n, hn, i;
 	int params = 0, seen_system = 0, seen_user = 0, rc = -1;
 	char k[64];
 
@@ -201,13 +201,16 @@ ms_template_parse(struct ms_template *t, const char *text, size_t len,
 		n = e ? (size_t)(e - s) : (size_t)(end - s);
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
-		if (n >= 3 && s[0] == '[' && s[n - 1] == ']') {
+		for (hn = n; hn > 0 && (s[hn - 1] == ' ' || s[hn - 1] == '\t');
+		     hn--)
+			;
+		if (hn >= 3 && s[0] == '[' && s[hn - 1] == ']') {
 			char sec[16];
 
-			if (n - 2 >= sizeof(sec))
+			if (hn - 2 >= sizeof(sec))
 				goto notsec;
-			memcpy(sec, s + 1, n - 2);
-			sec[n - 2] = '\0';
+			memcpy(sec, s + 1, hn - 2);
+			sec[hn - 2] = '\0';
 			if (strcmp(sec, "params") && strcmp(sec, "system") &&
 			    strcmp(sec, "user") && strcmp(sec, "assistant"))
 				goto notsec;
@@ -389,7 +392,8 @@ emit_text(struct rstate *r, int emit, const char *s, size_t n, int value)
 	for (nl = s + n; nl > s; nl--)
 		if (nl[-1] == '\n') {
 			r->line_in = nl;
-			r->line_out = r->out->len;
+			r->line_out =
+			    r->out->len - (emit ? (size_t)(s + n - nl) : 0);
 			break;
 		}
 	return 0;

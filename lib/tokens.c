@@ -83,8 +83,11 @@ ms_tokens_estimate(const char *str, size_t len)
 			if (is_digit(prev) || is_digit(d))
 				q += 4 * letters; /* hex, ids: one a letter */
 			else
-				q += 4 * (letters <= 3 ? 1 :
-				    1 + (10 * (letters - 3) + 26) / 27) +
+				q += 4 *
+					(letters <= 3 ? 1
+						      : 1 +
+						    (10 * (letters - 3) + 26) /
+							27) +
 				    4 * accents;
 			prev = 'a';
 			i = j;

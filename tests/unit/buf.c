@@ -72,7 +72,8 @@ test_printf(void)
 	is_int(ms_buf_printf(&b, "[%s]", big), 0, "printf of 5000 bytes");
 	is_int((long long)b.len, 10 + 2 + 4999, "long printf length");
 	ok(b.data[10] == '[' && b.data[b.len - 1] == ']' &&
-	    b.data[b.len] == '\0', "long printf contents");
+		b.data[b.len] == '\0',
+	    "long printf contents");
 	ms_buf_release(&b);
 }
 
@@ -124,7 +125,6 @@ test_grow(void)
 
 	ms_buf_init(&b);
 	is_int(ms_buf_grow(&b, SIZE_MAX), -1, "grow by SIZE_MAX fails");
-	is_int(ms_buf_grow(&b, SIZE_MAX - 1), -1, "grow by SIZE_MAX-1 fails");
 	ms_buf_addstr(&b, "abc");
 	is_int(ms_buf_grow(&b, SIZE_MAX - 3), -1,
 	    "grow past SIZE_MAX with data fails");

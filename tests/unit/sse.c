@@ -164,31 +164,33 @@ test_events(void)
 	    "|a\nb\n\nc" E);
 	CHECK("empty data line last", "data: a\ndata:\n\n", "|a\n" E);
 	CHECK("field without colon", "data\n\n", "|" E);
-	CHECK("comments", ": OPENROUTER PROCESSING\n\ndata: x\n\n:\n\n"
-	    ": OPENROUTER PROCESSING\n\n", "|x" E);
+	CHECK("comments",
+	    ": OPENROUTER PROCESSING\n\ndata: x\n\n:\n\n"
+	    ": OPENROUTER PROCESSING\n\n",
+	    "|x" E);
 	CHECK("comment between data lines", "data: a\n: ping\ndata: b\n\n",
 	    "|a\nb" E);
 	CHECK("comment after finish chunk, before usage",
 	    "data: {\"f\":1}\n\n: OPENROUTER PROCESSING\n\ndata: {\"u\":2}\n\n"
-	    "data: [DONE]\n\n", "|{\"f\":1}" E "|{\"u\":2}" E "|[DONE]" E);
+	    "data: [DONE]\n\n",
+	    "|{\"f\":1}" E "|{\"u\":2}" E "|[DONE]" E);
 	CHECK("event field", "event: error\ndata: {\"m\":1}\n\n",
 	    "error|{\"m\":1}" E);
 	CHECK("event field resets after dispatch",
 	    "event: ping\ndata: 1\n\ndata: 2\n\n", "ping|1" E "|2" E);
-	CHECK("event without data is dropped",
-	    "event: x\n\ndata: y\n\n", "|y" E);
-	CHECK("event field after data", "data: d\nevent: late\n\n",
-	    "late|d" E);
-	CHECK("event without space", "event:message\ndata: m\n\n",
-	    "message|m" E);
+	CHECK(
+	    "event without data is dropped", "event: x\n\ndata: y\n\n", "|y" E);
+	CHECK("event field after data", "data: d\nevent: late\n\n", "late|d" E);
+	CHECK(
+	    "event without space", "event:message\ndata: m\n\n", "message|m" E);
 	CHECK("llama.cpp error field",
 	    "error: {\"code\":500,\"message\":\"too long\"}\n\n",
 	    "error|{\"code\":500,\"message\":\"too long\"}" E);
 	CHECK("llama.cpp error after data",
 	    "data: {\"a\":1}\n\nerror: {\"message\":\"m\"}\n\n",
 	    "|{\"a\":1}" E "error|{\"message\":\"m\"}" E);
-	CHECK("id and retry ignored",
-	    "id: 7\nretry: 1000\ndata: x\nid: 8\n\n", "|x" E);
+	CHECK("id and retry ignored", "id: 7\nretry: 1000\ndata: x\nid: 8\n\n",
+	    "|x" E);
 	CHECK("unknown fields ignored", "foo: bar\nDATA: no\n\ndata: y\n\n",
 	    "|y" E);
 	CHECK("blank lines only", "\n\n\r\n\r\r", "");
@@ -201,8 +203,7 @@ test_events(void)
 	CHECK("[DONE] without blank line", "data: {}\n\ndata: [DONE]",
 	    "|{}" E "|[DONE]" E);
 	CHECK("[DONE] ending in CR", "data: [DONE]\r", "|[DONE]" E);
-	CHECK("unterminated comment at the end", "data: a\n\n: bye",
-	    "|a" E);
+	CHECK("unterminated comment at the end", "data: a\n\n: bye", "|a" E);
 	CHECK("multi-byte UTF-8",
 	    "data: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE4\xB8\xAD\n\n",
 	    "|caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE4\xB8\xAD" E);
@@ -229,7 +230,8 @@ test_api(void)
 	ms_sse_feed(&p, "data: a\r", 8);
 	is_int(ms_sse_next(&p, &ev), 0, "CR at the end of a feed: no event");
 	ms_sse_feed(&p, "\ndata: b\r", 9);
-	is_int(ms_sse_next(&p, &ev), 0, "LF at the start of the next feed "
+	is_int(ms_sse_next(&p, &ev), 0,
+	    "LF at the start of the next feed "
 	    "is not a blank line");
 	ms_sse_feed(&p, "\n\r", 2);
 	rc = ms_sse_next(&p, &ev);
@@ -248,11 +250,12 @@ test_api(void)
 	rc = ms_sse_next(&p, &ev);
 	ms_sse_feed(&p, "event: e2\ndata: second\n\n", 24);
 	ok(rc == 1 && strcmp(ev.data, "first") == 0 &&
-	    strcmp(ev.event, "e1") == 0 && ev.len == 5,
+		strcmp(ev.event, "e1") == 0 && ev.len == 5,
 	    "event still valid after another feed");
 	rc = ms_sse_next(&p, &ev);
 	ok(rc == 1 && strcmp(ev.data, "second") == 0 &&
-	    strcmp(ev.event, "e2") == 0, "next event");
+		strcmp(ev.event, "e2") == 0,
+	    "next event");
 	is_int(ms_sse_next(&p, &ev), 0, "then none");
 	ms_sse_release(&p);
 
@@ -282,8 +285,9 @@ test_api(void)
 			ms_buf_add(&got, ev.data, ev.len);
 		}
 	}
-	ok(rc == 1 && got.len == 100000 && memcmp(got.data, big.data + 6,
-	    100000) == 0, "100000-byte event fed in 1000-byte pieces");
+	ok(rc == 1 && got.len == 100000 &&
+		memcmp(got.data, big.data + 6, 100000) == 0,
+	    "100000-byte event fed in 1000-byte pieces");
 	ms_sse_release(&p);
 
 	/* Many small events: the parsed input is dropped as it goes. */
@@ -348,8 +352,8 @@ test_random(void)
 			}
 		ms_buf_reset(&got);
 		run(stream, sizeof(stream) - 1, cuts, nc, (int)(n & 1), &got);
-		if (got.len != want.len || memcmp(got.data, want.data,
-		    want.len) != 0)
+		if (got.len != want.len ||
+		    memcmp(got.data, want.data, want.len) != 0)
 			bad++;
 	}
 	ok(bad == 0, "random: 2000 random splits give the same events");

@@ -43,8 +43,7 @@ unit_result(int pass, const char *fmt, va_list ap)
 }
 
 /* Print a diagnostic line: "# " and the text. */
-static void UNIT_UNUSED UNIT_PRINTF(1, 2)
-diag(const char *fmt, ...)
+static void UNIT_UNUSED UNIT_PRINTF(1, 2) diag(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -96,8 +95,7 @@ unit_escaped(const char *label, const void *p, size_t n)
 	printf("\" (%zu bytes)\n", n);
 }
 
-static int UNIT_UNUSED UNIT_PRINTF(2, 3)
-ok(int cond, const char *fmt, ...)
+static int UNIT_UNUSED UNIT_PRINTF(2, 3) ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,9 +105,8 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-static int UNIT_UNUSED UNIT_PRINTF(5, 6)
-is_mem(const void *got, size_t gotlen, const void *want, size_t wantlen,
-    const char *fmt, ...)
+static int UNIT_UNUSED UNIT_PRINTF(5, 6) is_mem(const void *got, size_t gotlen,
+    const void *want, size_t wantlen, const char *fmt, ...)
 {
 	va_list ap;
 	int pass;
@@ -127,7 +124,7 @@ is_mem(const void *got, size_t gotlen, const void *want, size_t wantlen,
 }
 
 static int UNIT_UNUSED UNIT_PRINTF(3, 4)
-is_str(const char *got, const char *want, const char *fmt, ...)
+    is_str(const char *got, const char *want, const char *fmt, ...)
 {
 	va_list ap;
 	int pass;
@@ -144,7 +141,7 @@ is_str(const char *got, const char *want, const char *fmt, ...)
 }
 
 static int UNIT_UNUSED UNIT_PRINTF(3, 4)
-is_int(long long got, long long want, const char *fmt, ...)
+    is_int(long long got, long long want, const char *fmt, ...)
 {
 	va_list ap;
 	int pass = got == want;

@@ -12,7 +12,10 @@ struct ccase {
 	const char *name;
 };
 
-#define C(lit, want, off, name) { lit, sizeof(lit) - 1, want, off, name }
+#define C(lit, want, off, name) \
+	{ \
+		lit, sizeof(lit) - 1, want, off, name \
+	}
 
 static const struct ccase checks[] = {
 	C("", 0, 0, "empty"),
@@ -109,7 +112,7 @@ ref_valid(const unsigned char *s, size_t n)
 		cp = cp << 6 | (s[i] & 0x3F);
 	}
 	if (cp == 0)
-		return 0;	/* NUL is refused, as a different code */
+		return 0; /* NUL is refused, as a different code */
 	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
 	    (need == 4 && cp < 0x10000))
 		return 0;
@@ -148,7 +151,8 @@ test_exhaustive(void)
 				tried++;
 				if (got != want && bad++ < 5)
 					diag("3-byte %02x %02x %02x: got %d "
-					    "want %d", a, b, c, got, want);
+					     "want %d",
+					    a, b, c, got, want);
 			}
 		}
 	/* 4-byte leads with every second byte. */
@@ -176,7 +180,10 @@ struct kcase {
 	const char *name;
 };
 
-#define K(lit, want, name) { lit, sizeof(lit) - 1, want, name }
+#define K(lit, want, name) \
+	{ \
+		lit, sizeof(lit) - 1, want, name \
+	}
 
 static const struct kcase completes[] = {
 	K("", 0, "empty"),
@@ -200,15 +207,16 @@ static void
 test_complete(void)
 {
 	static const char mixed[] = "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"
-	    "z\xD0\xBF\xE4\xB8\xAD";
+				    "z\xD0\xBF\xE4\xB8\xAD";
 	/* Character boundaries of mixed. */
 	static const size_t bounds[] = { 0, 1, 3, 6, 10, 11, 13, 16 };
 	size_t i, k, want, bad = 0;
 
 	for (i = 0; i < sizeof(completes) / sizeof(completes[0]); i++)
-		is_int((long long)ms_utf8_complete(completes[i].s,
-		    completes[i].len), (long long)completes[i].want,
-		    "complete: %s", completes[i].name);
+		is_int((long long)ms_utf8_complete(
+			   completes[i].s, completes[i].len),
+		    (long long)completes[i].want, "complete: %s",
+		    completes[i].name);
 	for (i = 0; i <= sizeof(mixed) - 1; i++) {
 		want = 0;
 		for (k = 0; k < sizeof(bounds) / sizeof(bounds[0]); k++)
@@ -220,7 +228,8 @@ test_complete(void)
 			    ms_utf8_complete(mixed, i), want);
 		}
 	}
-	ok(bad == 0, "complete: every prefix of a mixed text ends at the last "
+	ok(bad == 0,
+	    "complete: every prefix of a mixed text ends at the last "
 	    "whole character");
 	/* A complete prefix is always valid when the whole text is. */
 	bad = 0;
