@@ -73,11 +73,17 @@ cmd_template(const char *name, int argc, char *argv[])
 	struct ms_buf prompt, usage;
 	struct ms_template t;
 	struct ms_error err;
+	const char *v;
 	int i, status;
 
 	ms_buf_init(&usage);
-	ms_buf_printf(
-	    &usage, "usage: %s [options] [PROMPT ...]\n", cmd_progname);
+	/* ms foo, or a link msfoo: the usage names it as it was called. */
+	if (strcmp(cmd_progname, "ms") == 0)
+		ms_buf_printf(
+		    &usage, "usage: ms %s [options] [PROMPT ...]\n", name);
+	else
+		ms_buf_printf(
+		    &usage, "usage: %s [options] [PROMPT ...]\n", cmd_progname);
 	/* Fail early, before reading input, when there is no such template. */
 	ms_template_init(&t);
 	ms_error_clear(&err);
@@ -87,11 +93,21 @@ cmd_template(const char *name, int argc, char *argv[])
 		ms_buf_release(&usage);
 		return cmd_exit_status(err.kind);
 	}
-	ms_template_release(&t);
 	cmd_init(&c, cmd_progname, name, usage.data);
+	/* [params] long_input lets a template take input of any size. */
+	if ((v = ms_vars_get(&t.params, "long_input")) != NULL)
+		c.mode = strcmp(v, "summarize") == 0 ? LONG_SUMMARIZE
+		    : strcmp(v, "translate") == 0    ? LONG_TRANSLATE
+						     : LONG_REFUSE;
+	ms_template_release(&t);
 	ms_buf_init(&prompt);
 	i = cmd_parse(&c, argc, argv, NULL, NULL, NULL, NULL);
 	join(&c, argc - i, argv + i, &prompt);
+	ms_vars_setn(&c.vars, "prompt", prompt.data, prompt.len);
+	if (c.mode != LONG_REFUSE) {
+		status = cmd_run(&c);
+		goto out;
+	}
 	if (!isatty(STDIN_FILENO) || argc - i == 0)
 		cmd_read_input(&c, NULL, 0, read_limit(&c));
 	if (cmd_blank(prompt.data, prompt.len) &&
@@ -99,7 +115,6 @@ cmd_template(const char *name, int argc, char *argv[])
 		status = 0;
 		goto out;
 	}
-	ms_vars_setn(&c.vars, "prompt", prompt.data, prompt.len);
 	cmd_send_context(&c);
 	c.strip_fence = strstr(c.input.data, "```") == NULL;
 	status = cmd_run(&c);

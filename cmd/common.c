@@ -203,7 +203,9 @@ cmd_init(struct cmd *c, const char *prog, const char *tool, const char *usage)
 	ms_vars_init(&c->vars);
 	ms_buf_init(&c->input);
 	ms_buf_init(&c->send);
-	c->room = ROOM_FIXED;
+	c->mode = LONG_REFUSE;
+	c->src.fd = -1;
+	ms_buf_init(&c->src.carry);
 	c->nl = MS_NL_ONE;
 	c->strip_fence = 1;
 }
@@ -215,6 +217,11 @@ cmd_release(struct cmd *c)
 	ms_vars_release(&c->vars);
 	ms_buf_release(&c->input);
 	ms_buf_release(&c->send);
+	ms_buf_release(&c->src.carry);
+	if (c->src.fd > STDIN_FILENO)
+		close(c->src.fd);
+	free(c->head);
+	free(c->tail);
 	free(c->stops);
 	free(c->fallbacks);
 }
@@ -440,74 +447,163 @@ cmd_send_context(struct cmd *c)
 		die(c, EX_SOFTWARE, "out of memory");
 }
 
-/* Append one file's bytes to c->input; stops past limit bytes in all. */
-static void
-read_fd(struct cmd *c, int fd, const char *name, size_t limit)
+/*
+ * Input, read as it is needed: the named files in order ("-" is standard
+ * input), each checked for NUL bytes and valid UTF-8 on the way in.
+ */
+static int
+source_open(struct cmd *c)
 {
-	size_t start = c->input.len, off;
+	struct source *src = &c->src;
+	const char *name;
+
+	if (src->nfiles == 0 && src->i == 0)
+		name = "-";
+	else if (src->i < src->nfiles)
+		name = src->files[src->i];
+	else
+		return 0;
+	src->off = 0;
+	if (strcmp(name, "-") == 0) {
+		src->fd = STDIN_FILENO;
+		src->name = "standard input";
+	} else if ((src->fd = open(name, O_RDONLY | O_CLOEXEC)) == -1)
+		die(c, EX_NOINPUT, "cannot read '%s': %s", name,
+		    strerror(errno));
+	else
+		src->name = name;
+	return 1;
+}
+
+/*
+ * Input that cannot be sent.  With -k the input still comes back whole:
+ * what was read, then the rest, copied as it is.
+ */
+static void input_fail(struct cmd *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+
+static void
+input_fail(struct cmd *c, int status, const char *fmt, ...)
+{
+	struct source *src = &c->src;
+	char tmp[65536];
+	va_list ap;
 	ssize_t n;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (!c->keep)
+		exit(status);
+	cmd_out_fd(NULL, c->input.data, c->input.len);
+	cmd_out_fd(NULL, src->carry.data, src->carry.len);
+	for (;;) {
+		if (src->fd < 0) {
+			src->i++;
+			if (src->i >= src->nfiles || !source_open(c))
+				break;
+		}
+		while ((n = read(src->fd, tmp, sizeof(tmp))) > 0)
+			cmd_out_fd(NULL, tmp, (size_t)n);
+		if (src->fd != STDIN_FILENO)
+			close(src->fd);
+		src->fd = -1;
+	}
+	exit(status);
+}
+
+static void
+check_text(struct cmd *c, const char *s, size_t n, size_t base)
+{
+	const char *name = c->src.fd == STDIN_FILENO ? NULL : c->src.name;
+	size_t off;
 	int rc;
 
-	for (;;) {
-		if (ms_buf_grow(&c->input, 65536) == -1)
-			die(c, EX_SOFTWARE, "out of memory");
-		n = read(fd, c->input.data + c->input.len,
-		    c->input.cap - c->input.len - 1);
-		if (n == 0)
+	if ((rc = ms_utf8_check(s, n, &off)) == 0)
+		return;
+	if (rc == MS_UTF8_NUL)
+		input_fail(c, EX_DATAERR,
+		    "binary input: NUL byte at offset %zu%s%s%s", base + off,
+		    name ? " of '" : "", name ? name : "", name ? "'" : "");
+	input_fail(c, EX_DATAERR, "invalid UTF-8 at byte offset %zu%s%s%s",
+	    base + off, name ? " of '" : "", name ? name : "", name ? "'" : "");
+}
+
+size_t
+cmd_source_read(struct cmd *c, struct ms_buf *out, size_t max)
+{
+	struct source *src = &c->src;
+	struct ms_buf *carry = &src->carry;
+	char tmp[65536];
+	size_t want, done, base;
+	ssize_t n;
+
+	while (!src->eof) {
+		if (src->fd < 0 && !source_open(c)) {
+			src->eof = 1;
 			break;
+		}
+		want = max < sizeof(tmp) ? max : sizeof(tmp);
+		n = read(src->fd, tmp, want > 0 ? want : 1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			die(c, EX_NOINPUT, "cannot read '%s': %s", name,
+			die(c, EX_NOINPUT, "cannot read '%s': %s", src->name,
 			    strerror(errno));
 		}
-		c->input.len += (size_t)n;
-		c->input.data[c->input.len] = '\0';
-		if (limit > 0 && c->input.len > limit)
-			die(c, EX_DATAERR,
-			    "input too long: more than %zu "
-			    "bytes, which cannot fit the context; use "
-			    "msummarize, or raise --context",
-			    limit);
+		if (n == 0) {
+			if (carry->len > 0)
+				check_text(c, carry->data, carry->len,
+				    src->off - carry->len);
+			if (src->fd != STDIN_FILENO)
+				close(src->fd);
+			src->fd = -1;
+			src->i++;
+			/* One file's end must not run into the next. */
+			if (c->sep_files && src->i < src->nfiles &&
+			    src->last != '\n' && src->last != 0) {
+				ms_buf_addch(out, '\n');
+				src->last = '\n';
+				return 1;
+			}
+			continue;
+		}
+		/* A character cut by the read waits for its other bytes. */
+		base = src->off - carry->len;
+		if (ms_buf_add(carry, tmp, (size_t)n) == -1)
+			die(c, EX_SOFTWARE, "out of memory");
+		src->off += (size_t)n;
+		done = ms_utf8_complete(carry->data, carry->len);
+		check_text(c, carry->data, done, base);
+		if (done == 0)
+			continue;
+		if (ms_buf_add(out, carry->data, done) == -1)
+			die(c, EX_SOFTWARE, "out of memory");
+		src->last = carry->data[done - 1];
+		ms_buf_consume(carry, done);
+		return done;
 	}
-	rc = ms_utf8_check(c->input.data + start, c->input.len - start, &off);
-	if (rc == MS_UTF8_NUL)
-		die(c, EX_DATAERR, "binary input: NUL byte at offset %zu%s%s%s",
-		    off, fd ? " of '" : "", fd ? name : "", fd ? "'" : "");
-	if (rc == MS_UTF8_INVALID)
-		die(c, EX_DATAERR, "invalid UTF-8 at byte offset %zu%s%s%s",
-		    off, fd ? " of '" : "", fd ? name : "", fd ? "'" : "");
+	return 0;
 }
 
 void
 cmd_read_input(struct cmd *c, char *files[], int nfiles, size_t limit)
 {
-	int i, fd;
-
-	if (nfiles == 0) {
-		read_fd(c, 0, "standard input", limit);
-		return;
-	}
-	for (i = 0; i < nfiles; i++) {
-		if (strcmp(files[i], "-") == 0) {
-			read_fd(c, 0, "standard input", limit);
-			continue;
-		}
-		if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) == -1)
-			die(c, EX_NOINPUT, "cannot read '%s': %s", files[i],
-			    strerror(errno));
-		read_fd(c, fd, files[i], limit);
-		close(fd);
-		if (c->sep_files && c->input.len > 0 &&
-		    c->input.data[c->input.len - 1] != '\n' &&
-		    ms_buf_addch(&c->input, '\n') == -1)
-			die(c, EX_SOFTWARE, "out of memory");
-	}
+	c->src.files = files;
+	c->src.nfiles = nfiles;
+	while (cmd_source_read(c, &c->input, 1 << 20) > 0)
+		if (limit > 0 && c->input.len > limit)
+			input_fail(c, EX_DATAERR,
+			    "input too long: more than %zu bytes, which cannot "
+			    "fit the context; use msummarize, or raise --context",
+			    limit);
 }
 
 /* Standard output, unbuffered: each delta is one write(2). */
-static int
-out_fd(void *arg, const char *s, size_t n)
+int
+cmd_out_fd(void *arg, const char *s, size_t n)
 {
 	ssize_t w;
 
@@ -525,14 +621,14 @@ out_fd(void *arg, const char *s, size_t n)
 	return 0;
 }
 
-static int
-on_delta_stream(void *arg, const char *s, size_t n)
+int
+cmd_delta_stream(void *arg, const char *s, size_t n)
 {
 	return ms_out_write(arg, s, n);
 }
 
-static int
-on_delta_buffer(void *arg, const char *s, size_t n)
+int
+cmd_delta_buffer(void *arg, const char *s, size_t n)
 {
 	return ms_buf_add(arg, s, n) == -1 ? MS_ESOFTWARE : 0;
 }
@@ -551,8 +647,8 @@ on_signal(int sig)
 	cancel_sig = sig;
 }
 
-static void
-catch_signals(void)
+void
+cmd_catch_signals(void)
 {
 	struct sigaction sa;
 
@@ -563,37 +659,23 @@ catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static const char *
-getenv_set(const char *name)
+const char *
+cmd_getenv(const char *name)
 {
 	const char *v = getenv(name);
 
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* Everything resolved from options, environment, config and template. */
-struct plan {
-	struct ms_config cfg;
-	struct ms_profile *prof;
-	struct ms_template tpl;
-	const char *base_url, *model;
-	enum ms_dialect dialect;
-	long context;
-	struct ms_tmsg *msgs;
-	size_t nmsgs;
-	struct ms_request rq;
-	struct ms_buf body;
-};
-
-static int
-fail(struct cmd *c, struct ms_error *err)
+int
+cmd_fail(struct cmd *c, struct ms_error *err)
 {
 	fprintf(stderr, "%s: %s\n", c->prog, err->msg);
 	return cmd_exit_status(err->kind);
 }
 
 /* The template's [params], then the command line over them. */
-static int
+static void
 params(struct cmd *c, struct plan *p)
 {
 	const struct ms_vars *tp = &p->tpl.params;
@@ -622,22 +704,26 @@ params(struct cmd *c, struct plan *p)
 	rq->nstops = c->nstops;
 	rq->fallbacks = c->fallbacks;
 	rq->nfallbacks = c->nfallbacks;
-	return 0;
+	rq->dialect = p->dialect;
+	rq->model = p->model;
+	rq->stream = !c->no_stream;
+	rq->usage = c->usage_report;
 }
 
-/* Render every message of the template; -s replaces the system one. */
-static int
-render(struct cmd *c, struct plan *p, struct ms_error *err)
+int
+cmd_body(struct cmd *c, struct plan *p, const struct ms_template *t,
+    const char *input, size_t len, struct ms_buf *body, size_t *tokens,
+    struct ms_error *err)
 {
 	struct ms_vars all;
+	struct ms_tmsg *msgs;
 	struct ms_buf b;
-	size_t i, j;
+	size_t i, j = 0, tok = 0;
 	int rc = -1;
 
 	ms_vars_init(&all);
 	ms_buf_init(&b);
-	p->msgs = calloc(p->tpl.nmsgs + 1, sizeof(*p->msgs));
-	if (p->msgs == NULL)
+	if ((msgs = calloc(t->nmsgs + 1, sizeof(*msgs))) == NULL)
 		goto oom;
 	for (i = 0; i < c->vars.n; i++)
 		if (ms_vars_set(&all, c->vars.v[i].key, c->vars.v[i].value))
@@ -645,16 +731,15 @@ render(struct cmd *c, struct plan *p, struct ms_error *err)
 	for (i = 0; i < c->defs.n; i++)
 		if (ms_vars_set(&all, c->defs.v[i].key, c->defs.v[i].value))
 			goto oom;
-	if (ms_vars_setn(&all, "input", c->send.data, c->send.len) == -1)
+	if (ms_vars_setn(&all, "input", input, len) == -1)
 		goto oom;
-	j = 0;
 	if (c->system != NULL &&
-	    (p->tpl.nmsgs == 0 || strcmp(p->tpl.msgs[0].role, "system") != 0)) {
-		p->msgs[j].role = strdup("system");
-		p->msgs[j++].text = strdup(c->system);
+	    (t->nmsgs == 0 || strcmp(t->msgs[0].role, "system") != 0)) {
+		msgs[j].role = strdup("system");
+		msgs[j++].text = strdup(c->system);
 	}
-	for (i = 0; i < p->tpl.nmsgs; i++) {
-		const struct ms_tmsg *m = &p->tpl.msgs[i];
+	for (i = 0; i < t->nmsgs; i++) {
+		const struct ms_tmsg *m = &t->msgs[i];
 
 		ms_buf_reset(&b);
 		if (strcmp(m->role, "system") == 0 && c->system != NULL)
@@ -664,79 +749,97 @@ render(struct cmd *c, struct plan *p, struct ms_error *err)
 
 			memcpy(msg, err->msg, sizeof(msg));
 			ms_error_set(err, err->kind, "template '%s': %.900s",
-			    p->tpl.name, msg);
+			    t->name, msg);
 			goto out;
 		}
 		while (b.len > 0 && b.data[b.len - 1] == '\n')
 			b.data[--b.len] = '\0';
 		if (b.len == 0 && strcmp(m->role, "system") == 0)
 			continue;
-		p->msgs[j].role = strdup(m->role);
-		p->msgs[j++].text = ms_buf_detach(&b);
+		msgs[j].role = strdup(m->role);
+		msgs[j++].text = ms_buf_detach(&b);
 	}
-	p->nmsgs = j;
-	rc = 0;
+	/* Each message costs a few tokens of framing. */
+	for (i = 0; i < j; i++)
+		tok +=
+		    ms_tokens_estimate(msgs[i].text, strlen(msgs[i].text)) + 8;
+	if (tokens != NULL)
+		*tokens = tok;
+	p->rq.msgs = msgs;
+	p->rq.nmsgs = j;
+	rc = body != NULL ? ms_request_json(&p->rq, body, err) : 0;
+	p->rq.msgs = NULL;
+	p->rq.nmsgs = 0;
 	goto out;
 oom:
 	ms_error_set(err, MS_ESOFTWARE, "out of memory");
 out:
+	for (i = 0; msgs != NULL && i < j; i++) {
+		free(msgs[i].role);
+		free(msgs[i].text);
+	}
+	free(msgs);
 	ms_vars_release(&all);
 	ms_buf_release(&b);
 	return rc;
 }
 
 static void
-plan_release(struct plan *p)
+plan_init(struct plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nmsgs; i++) {
-		free(p->msgs[i].role);
-		free(p->msgs[i].text);
-	}
-	free(p->msgs);
-	ms_template_release(&p->tpl);
-	ms_config_release(&p->cfg);
-	ms_buf_release(&p->body);
+	memset(p, 0, sizeof(*p));
+	ms_config_init(&p->cfg);
+	ms_template_init(&p->tpl);
+	ms_template_init(&p->part);
+	ms_buf_init(&p->key);
+	p->all_cost = 1;
 }
 
-/* Work out where to send what; -1 with err set when something is wrong. */
+static void
+plan_release(struct plan *p)
+{
+	ms_template_release(&p->tpl);
+	ms_template_release(&p->part);
+	ms_config_release(&p->cfg);
+	ms_buf_wipe(&p->key);
+}
+
+/* Work out where to send what, before any input is read. */
 static int
-prepare(struct cmd *c, struct plan *p, struct ms_error *err)
+setup(struct cmd *c, struct plan *p, struct ms_error *err)
 {
 	const char *name, *v;
-	size_t i, tokens = 0, reserve;
 
 	if (ms_config_load(&p->cfg, NULL, err) == -1)
 		return -1;
 	if ((name = c->profile) == NULL &&
-	    (name = getenv_set("MS_PROFILE")) == NULL &&
+	    (name = cmd_getenv("MS_PROFILE")) == NULL &&
 	    (name = p->cfg.profile) == NULL)
 		name = "openrouter";
 	if ((p->prof = ms_config_profile(&p->cfg, name)) == NULL)
 		return ms_error_set(
 		    err, MS_ECONFIG, "unknown profile '%s'", name);
 	if ((p->base_url = c->base_url) == NULL &&
-	    (p->base_url = getenv_set("MS_BASE_URL")) == NULL) {
+	    (p->base_url = cmd_getenv("MS_BASE_URL")) == NULL) {
 		p->base_url = p->prof->base_url;
 		if (!p->prof->set_base_url && p->cfg.base_url != NULL)
 			p->base_url = p->cfg.base_url;
 	}
 	if (p->base_url == NULL || *p->base_url == '\0')
 		return ms_error_set(err, MS_ECONFIG,
-		    "profile '%s' has no "
-		    "base_url",
-		    p->prof->name);
+		    "profile '%s' has no base_url", p->prof->name);
 	if ((p->model = c->model) == NULL &&
-	    (p->model = getenv_set("MS_MODEL")) == NULL) {
+	    (p->model = cmd_getenv("MS_MODEL")) == NULL) {
 		p->model = p->prof->model;
 		if (!p->prof->set_model && p->cfg.model != NULL)
 			p->model = p->cfg.model;
 	}
 	p->dialect = ms_dialect_for(p->prof, p->base_url);
-
 	if (ms_template_load(
 		&p->tpl, c->template ? c->template : c->tool, err) == -1)
+		return -1;
+	if (c->mode == LONG_SUMMARIZE &&
+	    ms_template_load(&p->part, "summarize-part", err) == -1)
 		return -1;
 	p->context = p->prof->context_tokens;
 	if ((v = ms_vars_get(&p->tpl.params, "context_tokens")) != NULL)
@@ -747,109 +850,250 @@ prepare(struct cmd *c, struct plan *p, struct ms_error *err)
 		p->context = p->prof->context_tokens;
 	if (c->context > 0)
 		p->context = c->context;
+	p->jobs = (size_t)(c->jobs > 0 ? c->jobs : p->cfg.jobs);
+	if (p->cfg.keep_on_error)
+		c->keep = 1;
+	p->buffered = c->keep || c->no_stream;
 	params(c, p);
-	if (render(c, p, err) == -1)
-		return -1;
-
-	/* Will it fit?  Each message costs a few tokens of framing. */
-	for (i = 0; i < p->nmsgs; i++)
-		tokens += ms_tokens_estimate(
-			      p->msgs[i].text, strlen(p->msgs[i].text)) +
-		    8;
-	if (p->rq.has_max_tokens)
-		reserve = (size_t)p->rq.max_tokens;
-	else if (c->room == ROOM_INPUT)
-		reserve = ms_tokens_estimate(c->send.data, c->send.len) + 64;
-	else
-		reserve = 1024;
-	if (tokens + reserve > (size_t)p->context)
-		return ms_error_set(err, MS_EDATA,
-		    "input too long: about %zu "
-		    "tokens with the prompt and %zu for the answer, the "
-		    "context holds %ld; use msummarize, or raise --context",
-		    tokens, reserve, p->context);
-
-	p->rq.dialect = p->dialect;
-	p->rq.model = p->model;
-	p->rq.stream = !c->no_stream;
-	p->rq.usage = c->usage_report;
-	p->rq.msgs = p->msgs;
-	p->rq.nmsgs = p->nmsgs;
 	if (c->nfallbacks > 0 && p->dialect != MS_DIALECT_OPENROUTER &&
 	    !c->quiet)
 		cmd_warn(c, "--fallback is for OpenRouter; ignored for '%s'",
 		    p->base_url);
-	return ms_request_json(&p->rq, &p->body, err);
-}
-
-static const char *
-key_name(const struct ms_profile *p)
-{
-	return p->key_var ? p->key_var : "MS_API_KEY";
-}
-
-/* -n: the request, and with -v where it would go. */
-static int
-dry_run(struct cmd *c, struct plan *p)
-{
-	const struct ms_profile *f = p->prof;
-
-	if (c->verbose) {
-		fprintf(stderr, "%s: POST %s/chat/completions\n", c->prog,
-		    p->base_url);
-		fprintf(
-		    stderr, "%s: Content-Type: application/json\n", c->prog);
-		if (f->needs_key || f->api_key_env || f->api_key_cmd ||
-		    f->api_key_file || f->api_key || getenv_set("MS_API_KEY"))
-			fprintf(
-			    stderr, "%s: Authorization: Bearer ***\n", c->prog);
-		if (f->app_url)
-			fprintf(stderr, "%s: HTTP-Referer: %s\n", c->prog,
-			    f->app_url);
-		if (f->app_title)
-			fprintf(
-			    stderr, "%s: X-Title: %s\n", c->prog, f->app_title);
-	}
-	printf("%s\n", p->body.data);
-	if (fflush(stdout) == EOF)
-		return EX_IOERR;
+	if (c->verbose)
+		fprintf(stderr,
+		    "%s: profile %s, model %s, dialect %s, context %ld\n",
+		    c->prog, p->prof->name,
+		    p->model && *p->model ? p->model : "(server's)",
+		    ms_dialect_name(p->dialect), p->context);
 	return 0;
 }
 
-static void
-report_usage(
-    struct cmd *c, const struct plan *p, const struct ms_resp *r, int requests)
+/* Room the answer needs in the context. */
+static size_t
+reserve(struct cmd *c, struct plan *p, size_t input_tokens)
+{
+	if (p->rq.has_max_tokens)
+		return (size_t)p->rq.max_tokens;
+	if (c->mode == LONG_TRANSLATE)
+		return input_tokens + 64;
+	return 1024;
+}
+
+int
+cmd_connect(struct cmd *c, struct plan *p)
+{
+	struct ms_error err;
+	struct ms_http_opts *ho = &p->ho;
+
+	ms_error_clear(&err);
+	if (ms_profile_key(&p->cfg, p->prof, &p->key, &err) == -1)
+		return cmd_fail(c, &err);
+	if (p->key.len == 0 && p->prof->needs_key) {
+		fprintf(stderr,
+		    "%s: no API key for profile '%s': set %s or MS_API_KEY, "
+		    "or use a local server with -P ollama\n",
+		    c->prog, p->prof->name,
+		    p->prof->key_var ? p->prof->key_var : "MS_API_KEY");
+		return EX_CONFIG;
+	}
+	memset(ho, 0, sizeof(*ho));
+	ho->base_url = p->base_url;
+	ho->key = p->key.data;
+	ho->app_title = p->prof->app_title;
+	ho->app_url = p->prof->app_url;
+	ho->connect_timeout_ms = (long)(1000 *
+	    (c->has_connect_timeout ? c->connect_timeout
+				    : p->cfg.connect_timeout));
+	ho->timeout_ms =
+	    (long)(1000 * (c->has_timeout ? c->timeout : p->cfg.timeout));
+	ho->idle_timeout_ms = (long)(1000 *
+	    (c->has_idle_timeout ? c->idle_timeout : p->cfg.idle_timeout));
+	ho->retries = (int)(c->retries >= 0 ? c->retries : p->cfg.retries);
+	ho->log = c->verbose ? on_log : NULL;
+	ho->log_arg = c;
+	ho->cancel = &cancel_sig;
+	if (ms_http_global_init(&err) == -1)
+		return cmd_fail(c, &err);
+	cmd_catch_signals();
+	return 0;
+}
+
+/* -n -v: where the request would go. */
+void
+cmd_dry_headers(struct cmd *c, struct plan *p)
+{
+	const struct ms_profile *f = p->prof;
+
+	if (!c->verbose)
+		return;
+	fprintf(stderr, "%s: POST %s/chat/completions\n", c->prog, p->base_url);
+	fprintf(stderr, "%s: Content-Type: application/json\n", c->prog);
+	if (f->needs_key || f->api_key_env || f->api_key_cmd ||
+	    f->api_key_file || f->api_key || cmd_getenv("MS_API_KEY"))
+		fprintf(stderr, "%s: Authorization: Bearer ***\n", c->prog);
+	if (f->app_url)
+		fprintf(stderr, "%s: HTTP-Referer: %s\n", c->prog, f->app_url);
+	if (f->app_title) {
+		fprintf(stderr, "%s: X-Title: %s\n", c->prog, f->app_title);
+		fprintf(stderr, "%s: X-OpenRouter-Title: %s\n", c->prog,
+		    f->app_title);
+	}
+}
+
+void
+cmd_usage_add(struct plan *p, const struct ms_resp *r, int attempts)
 {
 	const struct ms_usage *u = &r->usage;
-	double cost;
 
-	if (!u->has_tokens) {
-		fprintf(stderr,
-		    "%s: usage: tokens unknown (the server sent no "
-		    "usage), %d request%s\n",
-		    c->prog, requests, requests == 1 ? "" : "s");
-		return;
+	p->requests += attempts;
+	if (u->has_tokens) {
+		p->tokens_in += u->prompt_tokens;
+		p->tokens_out += u->completion_tokens;
+		p->has_tokens = 1;
 	}
 	if (u->has_cost)
-		cost = u->cost;
+		p->cost += u->cost;
 	else if (p->prof->price_in >= 0 && p->prof->price_out >= 0)
-		cost = ((double)u->prompt_tokens * p->prof->price_in +
-			   (double)u->completion_tokens * p->prof->price_out) /
+		p->cost +=
+		    ((double)u->prompt_tokens * p->prof->price_in +
+			(double)u->completion_tokens * p->prof->price_out) /
 		    1e6;
 	else
-		cost = -1;
-	if (cost >= 0)
+		p->all_cost = 0;
+}
+
+void
+cmd_usage_report(struct cmd *c, struct plan *p)
+{
+	const char *s = p->requests == 1 ? "" : "s";
+
+	if (!p->has_tokens)
 		fprintf(stderr,
-		    "%s: usage: %ld tokens in, %ld out, %d "
-		    "request%s, $%.6f\n",
-		    c->prog, u->prompt_tokens, u->completion_tokens, requests,
-		    requests == 1 ? "" : "s", cost);
+		    "%s: usage: tokens unknown (the server sent no usage), "
+		    "%d request%s\n",
+		    c->prog, p->requests, s);
+	else if (p->all_cost)
+		fprintf(stderr,
+		    "%s: usage: %ld tokens in, %ld out, %d request%s, $%.6f\n",
+		    c->prog, p->tokens_in, p->tokens_out, p->requests, s,
+		    p->cost);
 	else
 		fprintf(stderr,
-		    "%s: usage: %ld tokens in, %ld out, %d "
-		    "request%s, cost unknown\n",
-		    c->prog, u->prompt_tokens, u->completion_tokens, requests,
-		    requests == 1 ? "" : "s");
+		    "%s: usage: %ld tokens in, %ld out, %d request%s, cost "
+		    "unknown\n",
+		    c->prog, p->tokens_in, p->tokens_out, p->requests, s);
+}
+
+/* One request for the whole input. */
+static int
+single(struct cmd *c, struct plan *p)
+{
+	struct ms_error err;
+	struct ms_buf body, answer;
+	struct ms_http_stats st;
+	struct ms_resp resp;
+	struct ms_out out;
+	size_t tokens, room;
+	int rc, status;
+
+	ms_error_clear(&err);
+	ms_buf_init(&body);
+	ms_buf_init(&answer);
+	if (cmd_body(c, p, &p->tpl, c->send.data, c->send.len, &body, &tokens,
+		&err) == -1) {
+		ms_buf_release(&body);
+		return cmd_fail(c, &err);
+	}
+	room = reserve(c, p, ms_tokens_estimate(c->send.data, c->send.len));
+	if (tokens + room > (size_t)p->context) {
+		ms_buf_release(&body);
+		fprintf(stderr,
+		    "%s: input too long: about %zu tokens with the prompt and "
+		    "%zu for the answer, the context holds %ld; use msummarize, "
+		    "or raise --context\n",
+		    c->prog, tokens, room, p->context);
+		return EX_DATAERR;
+	}
+	if (c->dry_run) {
+		cmd_dry_headers(c, p);
+		printf("%s\n", body.data);
+		ms_buf_release(&body);
+		return fflush(stdout) == EOF ? EX_IOERR : 0;
+	}
+	if ((status = cmd_connect(c, p)) != 0) {
+		ms_buf_release(&body);
+		return status;
+	}
+	ms_out_init(&out, cmd_out_fd, NULL);
+	out.strip_fence = c->strip_fence && !c->raw;
+	out.crlf = c->raw ? MS_EOL_MIXED : c->crlf;
+	out.nl = c->raw ? MS_NL_RAW : c->nl;
+	out.head = c->head;
+	out.tail = c->tail;
+	ms_resp_init(&resp, p->buffered ? cmd_delta_buffer : cmd_delta_stream,
+	    p->buffered ? (void *)&answer : (void *)&out);
+	rc = ms_http_chat(&p->ho, body.data, body.len, &resp, &st, &err);
+	ms_buf_wipe(&p->key);
+	status = 0;
+	if (rc == 0 && p->buffered)
+		status = ms_out_write(&out, answer.data, answer.len);
+	if (rc == 0 && status == 0)
+		status = ms_out_finish(&out);
+	if (status != 0)
+		ms_error_set(&err, (enum ms_errkind)status,
+		    "cannot write the answer: %s", strerror(errno));
+	if (c->verbose && (resp.provider[0] || resp.model[0]))
+		fprintf(stderr, "%s: answered by %s%s%s\n", c->prog,
+		    resp.model[0] ? resp.model : "?",
+		    resp.provider[0] ? " via " : "", resp.provider);
+	if (err.kind == MS_EINTR || err.kind == MS_EPIPE)
+		status = cmd_exit_status(err.kind); /* quiet, as cat */
+	else if (err.kind != MS_OK)
+		status = cmd_fail(c, &err);
+	else {
+		if (strcmp(resp.finish_reason, "length") == 0 && !c->quiet)
+			cmd_warn(c,
+			    "the answer was cut short (finish_reason "
+			    "\"length\"); raise --max-tokens");
+		cmd_usage_add(p, &resp, st.attempts);
+		if (c->usage_report)
+			cmd_usage_report(c, p);
+	}
+	ms_resp_release(&resp);
+	ms_out_release(&out);
+	ms_buf_release(&body);
+	ms_buf_release(&answer);
+	return status;
+}
+
+void
+cmd_send_eol(struct ms_buf *out, const char *s, size_t n, int eol)
+{
+	size_t i;
+
+	/* The model reads plain LF; CRLF is put back on the way out. */
+	if (eol != MS_EOL_CRLF) {
+		ms_buf_add(out, s, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
+			ms_buf_addch(out, s[i]);
+}
+
+/* mtranslate: the blank lines and line ends around the text stay as read. */
+static void
+shape_translate(struct cmd *c)
+{
+	const char *s = c->input.data;
+	size_t h, t;
+
+	ms_text_trim(s, c->input.len, &h, &t);
+	c->head = strndup(s, h);
+	c->tail = strndup(s + t, c->input.len - t);
+	/* The style of the text itself; the blanks around it stay as read. */
+	c->crlf = ms_text_eol(s + h, t - h);
+	cmd_send_eol(&c->send, s + h, t - h, c->crlf);
 }
 
 int
@@ -857,127 +1101,63 @@ cmd_run(struct cmd *c)
 {
 	struct plan p;
 	struct ms_error err;
-	struct ms_buf key, answer;
-	struct ms_http_opts ho;
-	struct ms_http_stats st;
-	struct ms_resp resp;
-	struct ms_out out;
-	int rc, status, buffered;
+	size_t ov = 0, budget, est = 0, n, before;
+	int status;
 
-	memset(&p, 0, sizeof(p));
-	ms_config_init(&p.cfg);
-	ms_template_init(&p.tpl);
-	ms_buf_init(&p.body);
+	plan_init(&p);
 	ms_error_clear(&err);
-	ms_buf_init(&key);
-	ms_buf_init(&answer);
-	if (prepare(c, &p, &err) == -1) {
-		status = fail(c, &err);
+	if (setup(c, &p, &err) == -1) {
+		status = cmd_fail(c, &err);
 		goto out;
 	}
-	if (p.cfg.keep_on_error)
-		c->keep = 1;
-	buffered = c->keep || c->no_stream;
-	if (c->verbose)
-		fprintf(stderr,
-		    "%s: profile %s, model %s, dialect %s, context "
-		    "%ld\n",
-		    c->prog, p.prof->name,
-		    p.model && *p.model ? p.model : "(server's)",
-		    ms_dialect_name(p.dialect), p.context);
-	if (c->dry_run) {
-		status = dry_run(c, &p);
+	if (c->mode == LONG_REFUSE) {
+		status = single(c, &p);
 		goto out;
 	}
-	if (ms_profile_key(&p.cfg, p.prof, &key, &err) == -1) {
-		status = fail(c, &err);
+	/* Read until the input is over or too long for one request. */
+	if (cmd_body(c, &p, &p.tpl, "", 0, NULL, &ov, &err) == -1) {
+		status = cmd_fail(c, &err);
 		goto out;
 	}
-	if (key.len == 0 && p.prof->needs_key) {
-		fprintf(stderr,
-		    "%s: no API key for profile '%s': set %s or "
-		    "MS_API_KEY, or use a local server with -P ollama\n",
-		    c->prog, p.prof->name, key_name(p.prof));
-		status = EX_CONFIG;
+	budget = (size_t)p.context > ov + 64 ? (size_t)p.context - ov - 64 : 0;
+	if (c->mode == LONG_TRANSLATE && !p.rq.has_max_tokens)
+		budget /= 2;
+	else
+		budget =
+		    budget > reserve(c, &p, 0) ? budget - reserve(c, &p, 0) : 0;
+	for (;;) {
+		before = c->input.len;
+		n = cmd_source_read(c, &c->input, 1 << 16);
+		if (n == 0)
+			break;
+		est += ms_tokens_estimate(c->input.data + before, n);
+		/* -k gives the input back on failure: it is all kept. */
+		if (est > budget && !c->keep)
+			break;
+	}
+	if (c->src.eof && cmd_blank(c->input.data, c->input.len)) {
+		/* Nothing to summarize; nothing to translate but the blanks. */
+		status = 0;
+		if (c->mode == LONG_TRANSLATE &&
+		    cmd_out_fd(NULL, c->input.data, c->input.len) != 0)
+			status = EX_IOERR;
 		goto out;
 	}
-
-	memset(&ho, 0, sizeof(ho));
-	ho.base_url = p.base_url;
-	ho.key = key.data;
-	ho.app_title = p.prof->app_title;
-	ho.app_url = p.prof->app_url;
-	ho.connect_timeout_ms = (long)(1000 *
-	    (c->has_connect_timeout ? c->connect_timeout
-				    : p.cfg.connect_timeout));
-	ho.timeout_ms =
-	    (long)(1000 * (c->has_timeout ? c->timeout : p.cfg.timeout));
-	ho.idle_timeout_ms = (long)(1000 *
-	    (c->has_idle_timeout ? c->idle_timeout : p.cfg.idle_timeout));
-	ho.retries = (int)(c->retries >= 0 ? c->retries : p.cfg.retries);
-	ho.log = c->verbose ? on_log : NULL;
-	ho.log_arg = c;
-	ho.cancel = &cancel_sig;
-
-	ms_out_init(&out, out_fd, NULL);
-	out.strip_fence = c->strip_fence && !c->raw;
-	out.crlf = c->crlf && !c->raw;
-	out.nl = c->raw ? MS_NL_RAW : c->nl;
-	out.head = c->head;
-	out.tail = c->tail;
-	ms_resp_init(&resp, buffered ? on_delta_buffer : on_delta_stream,
-	    buffered ? (void *)&answer : (void *)&out);
-
-	if (ms_http_global_init(&err) == -1) {
-		status = fail(c, &err);
-		goto done;
+	c->strip_fence = memmem(c->input.data, c->input.len, "```", 3) == NULL;
+	if (!c->src.eof || est > budget) {
+		status = cmd_long(c, &p, &c->input);
+		goto out;
 	}
-	catch_signals();
-	rc = ms_http_chat(&ho, p.body.data, p.body.len, &resp, &st, &err);
-	ms_buf_wipe(&key);
-	status = 0;
-	if (rc == 0 && buffered)
-		status = ms_out_write(&out, answer.data, answer.len);
-	if (rc == 0 && status == 0)
-		status = ms_out_finish(&out);
-	if (status != 0)
-		ms_error_set(&err, (enum ms_errkind)status,
-		    "cannot write the "
-		    "answer: %s",
-		    strerror(errno));
-	if (c->verbose && (resp.provider[0] || resp.model[0]))
-		fprintf(stderr, "%s: answered by %s%s%s\n", c->prog,
-		    resp.model[0] ? resp.model : "?",
-		    resp.provider[0] ? " via " : "", resp.provider);
-	if (err.kind == MS_EINTR) {
-		/* Quiet, as any filter stopped by ^C. */
-		status = cmd_exit_status(MS_EINTR);
-		goto done;
-	}
-	if (err.kind == MS_EPIPE) {
-		status = cmd_exit_status(MS_EPIPE);
-		goto done;
-	}
-	if (err.kind != MS_OK) {
-		status = fail(c, &err);
-		goto done;
-	}
-	status = 0;
-	if (strcmp(resp.finish_reason, "length") == 0 && !c->quiet)
-		cmd_warn(c,
-		    "the answer was cut short (finish_reason "
-		    "\"length\"); raise --max-tokens");
-	if (c->usage_report)
-		report_usage(c, &p, &resp, st.attempts);
-done:
-	ms_resp_release(&resp);
-	ms_out_release(&out);
+	if (c->mode == LONG_TRANSLATE) {
+		shape_translate(c);
+		c->nl = MS_NL_KEEP;
+	} else
+		cmd_send_context(c);
+	status = single(c, &p);
 out:
 	/* -k: whatever went wrong, the user's text comes back whole. */
 	if (status != 0 && status != cmd_exit_status(MS_EPIPE) && c->keep)
-		out_fd(NULL, c->input.data, c->input.len);
-	ms_buf_wipe(&key);
-	ms_buf_release(&answer);
+		cmd_out_fd(NULL, c->input.data, c->input.len);
 	plan_release(&p);
 	return status;
 }

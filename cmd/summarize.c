@@ -108,13 +108,9 @@ cmd_summarize(int argc, char *argv[])
 	    &c, argc, argv, "F:L:l:", long_summarize, help_summarize, opt);
 	/* Files are texts of their own: one's end must not run into the next. */
 	c.sep_files = 1;
-	cmd_read_input(&c, argv + i, argc - i, 0);
-	if (cmd_blank(c.input.data, c.input.len)) {
-		cmd_release(&c);
-		return 0;
-	}
-	cmd_send_context(&c);
-	c.strip_fence = strstr(c.input.data, "```") == NULL;
+	c.src.files = argv + i;
+	c.src.nfiles = argc - i;
+	c.mode = LONG_SUMMARIZE;
 	status = cmd_run(&c);
 	cmd_release(&c);
 	return status;

@@ -43,43 +43,10 @@ opt(struct cmd *c, int ch, const char *arg)
 	return -1;
 }
 
-static int
-isblankch(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/*
- * Split the input into the blank lines before it (head), the text, and the
- * line ends after it (tail), which are written back exactly as they were.
- */
-static void
-shape(struct cmd *c, char **head, char **tail)
-{
-	const char *s = c->input.data;
-	size_t n = c->input.len, h = 0, t = n, i;
-
-	for (i = 0; i < n && isblankch(s[i]); i++)
-		if (s[i] == '\n')
-			h = i + 1;
-	for (i = n; i > h && isblankch(s[i - 1]); i--)
-		;
-	for (t = i; t < n && s[t] != '\n' && s[t] != '\r'; t++)
-		;
-	*head = strndup(s, h);
-	*tail = strndup(s + t, n - t);
-	c->crlf = memmem(s, n, "\r\n", 2) != NULL;
-	/* The model reads plain LF; CRLF is put back on the way out. */
-	for (i = h; i < t; i++)
-		if (!(s[i] == '\r' && i + 1 < t && s[i + 1] == '\n'))
-			ms_buf_addch(&c->send, s[i]);
-}
-
 int
 cmd_translate(int argc, char *argv[])
 {
 	struct cmd c;
-	char *head = NULL, *tail = NULL;
 	int i, status;
 
 	cmd_init(&c, cmd_progname, "translate", usage_translate);
@@ -90,26 +57,10 @@ cmd_translate(int argc, char *argv[])
 			cmd_usage_error(&c, "which language? give TO");
 		setlang(&c, "to", argv[i++]);
 	}
-	cmd_read_input(&c, argv + i, argc - i, 0);
-	if (cmd_blank(c.input.data, c.input.len)) {
-		/* Nothing to translate: the blanks are the translation. */
-		status = fwrite(c.input.data, 1, c.input.len, stdout) ==
-			    c.input.len &&
-			fflush(stdout) == 0
-		    ? 0
-		    : 74;
-		cmd_release(&c);
-		return status;
-	}
-	shape(&c, &head, &tail);
-	c.room = ROOM_INPUT;
-	c.nl = MS_NL_KEEP;
-	c.head = head;
-	c.tail = tail;
-	c.strip_fence = strstr(c.input.data, "```") == NULL;
+	c.src.files = argv + i;
+	c.src.nfiles = argc - i;
+	c.mode = LONG_TRANSLATE;
 	status = cmd_run(&c);
-	free(head);
-	free(tail);
 	cmd_release(&c);
 	return status;
 }

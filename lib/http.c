@@ -32,6 +32,8 @@ struct xfer {
 	struct ms_call *call;
 	char errbuf[CURL_ERROR_SIZE];
 	double start;
+	double last; /* when the last byte came, for --idle-timeout */
+	int idle;    /* stopped for silence */
 	struct ms_resp *resp;
 	struct ms_sse sse;
 	struct ms_buf body; /* JSON answer or error body */
@@ -108,6 +110,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
+	x->last = now();
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		/* A new response (after 100 Continue): forget the last one. */
 		x->ctype[0] = x->retry_after[0] = x->location[0] = '\0';
@@ -142,6 +145,7 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	size_t len = size * n, i;
 
 	x->got_bytes = 1;
+	x->last = now();
 	if (x->status == 0)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	if (x->status < 200 || x->status > 299) {
@@ -262,8 +266,6 @@ static void
 setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
     size_t len, struct curl_slist *hdrs, long timeout_ms, struct xfer *x)
 {
-	long idle = (o->idle_timeout_ms + 999) / 1000;
-
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -278,10 +280,6 @@ setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
 	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	if (idle > 0) {
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, idle);
-	}
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -434,7 +432,7 @@ start(struct ms_http *h)
 	setup(
 	    x->h, &h->o, h->url.data, c->body, c->len, h->hdrs, timeout_ms, x);
 	logf_(&h->o, "POST %s%s", h->url.data, c->attempt ? " (again)" : "");
-	x->start = now();
+	x->start = x->last = now();
 	c->x = x;
 	curl_multi_add_handle(h->m, x->h);
 	c->next = h->active;
@@ -540,7 +538,7 @@ classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
 			ms_error_set(err, MS_ETEMPFAIL,
 			    "timed out after %.1f s waiting for '%s' (--timeout)",
 			    elapsed, o->base_url);
-		else if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
+		else if (x->idle)
 			ms_error_set(err, MS_ETEMPFAIL,
 			    "timed out: no data from '%s' for %ld s "
 			    "(--idle-timeout)",
@@ -636,6 +634,23 @@ finish(
 		cb->done(cb->arg, h, c);
 }
 
+/* After an attempt: wait to try again, or report the call over. */
+static void
+settle(struct ms_http *h, struct ms_call *c, int rc, long wait,
+    const struct ms_http_cb *cb)
+{
+	end_xfer(h, c);
+	if (rc == 1) {
+		c->attempt++;
+		c->wake = now() + (double)wait / 1000;
+		c->next = h->waiting;
+		h->waiting = c;
+		h->nwaiting++;
+		return;
+	}
+	finish(h, c, rc, cb);
+}
+
 /* Drop every call still queued or running, as when interrupted. */
 static void
 abandon(struct ms_http *h)
@@ -654,6 +669,31 @@ abandon(struct ms_http *h)
 	h->nwaiting = h->nready = 0;
 }
 
+/*
+ * --idle-timeout: a transfer that has received nothing for that long is
+ * stopped as timed out, and retried if nothing of it was written yet.
+ */
+static int
+idle_check(struct ms_http *h, const struct ms_http_cb *cb)
+{
+	struct ms_call *c, *next;
+	double t = now();
+	long wait;
+	int rc, n = 0;
+
+	for (c = h->active; c != NULL; c = next) {
+		next = c->next;
+		if ((t - c->x->last) * 1000 < (double)h->o.idle_timeout_ms)
+			continue;
+		c->x->idle = 1;
+		wait = 0;
+		rc = classify(h, c, CURLE_OPERATION_TIMEDOUT, &wait);
+		settle(h, c, rc, wait, cb);
+		n++;
+	}
+	return n;
+}
+
 int
 ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
     struct ms_error *err)
@@ -663,7 +703,7 @@ ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
 	CURLMsg *msg;
 	double next, t;
 	long wait;
-	int still, left, rc, timeout;
+	int still, left, rc, timeout, finished;
 
 	if (jobs == 0)
 		jobs = 1;
@@ -692,6 +732,9 @@ ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
 		if (h->running == 0 && h->nwaiting == 0 && h->nready == 0)
 			return 0;
 		curl_multi_perform(h->m, &still);
+		finished = 0;
+		if (h->o.idle_timeout_ms > 0)
+			finished = idle_check(h, cb);
 		while ((msg = curl_multi_info_read(h->m, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
@@ -701,17 +744,12 @@ ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
 			c = x->call;
 			wait = 0;
 			rc = classify(h, c, msg->data.result, &wait);
-			end_xfer(h, c);
-			if (rc == 1) {
-				c->attempt++;
-				c->wake = now() + (double)wait / 1000;
-				c->next = h->waiting;
-				h->waiting = c;
-				h->nwaiting++;
-				continue;
-			}
-			finish(h, c, rc, cb);
+			settle(h, c, rc, wait, cb);
+			finished += rc != 1;
 		}
+		/* A slot came free: fill it before waiting on the others. */
+		if (finished)
+			continue;
 		timeout = POLL_MS;
 		if (next > 0) {
 			t = (next - now()) * 1000;

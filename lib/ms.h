@@ -175,7 +175,7 @@ struct ms_out {
 	ms_write_fn write;
 	void *arg;
 	int strip_fence; /* remove a fence around the whole answer */
-	int crlf;	 /* write "\r\n" for every "\n" */
+	int crlf;	 /* an MS_EOL_*: the line ends to write */
 	enum ms_final_nl nl;
 	const char *head; /* written before the answer (leading blanks) */
 	const char *tail; /* MS_NL_KEEP: written after the answer */
@@ -186,6 +186,15 @@ struct ms_out {
 	struct ms_buf scratch; /* what one call writes */
 	int started;	       /* text has been written */
 };
+
+/*
+ * The line ends of a text: MS_EOL_LF, MS_EOL_CRLF (every one), or
+ * MS_EOL_MIXED, whose answer is written with the line ends the model used.
+ */
+#define MS_EOL_LF 0
+#define MS_EOL_CRLF 1
+#define MS_EOL_MIXED 2
+int ms_text_eol(const char *, size_t);
 
 void ms_out_init(struct ms_out *, ms_write_fn, void *arg);
 void ms_out_release(struct ms_out *);

@@ -41,6 +41,8 @@ put_ws(struct ms_out *o, const char *s, size_t n)
 {
 	size_t i;
 
+	if (o->crlf == MS_EOL_MIXED)
+		return ms_buf_add(&o->scratch, s, n);
 	/* The input's line ends, whatever the model used: CRLF or LF. */
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
@@ -239,4 +241,21 @@ ms_out_finish(struct ms_out *o)
 	if (o->scratch.len == 0)
 		return 0;
 	return o->write(o->arg, o->scratch.data, o->scratch.len);
+}
+
+int
+ms_text_eol(const char *s, size_t n)
+{
+	size_t i, lf = 0, crlf = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\n') {
+			if (i > 0 && s[i - 1] == '\r')
+				crlf++;
+			else
+				lf++;
+		}
+	if (crlf == 0)
+		return MS_EOL_LF;
+	return lf == 0 ? MS_EOL_CRLF : MS_EOL_MIXED;
 }

@@ -194,38 +194,67 @@ message_json(
 	return at;
 }
 
-/* A body that is not JSON: the <title> of an HTML page, else its text. */
+/* The text of an HTML element from s up to its end tag, tags dropped. */
+static size_t
+tag_text(const char *s, const char *e, const char *end_tag, char *out,
+    size_t outsz, size_t at)
+{
+	const char *te = strnstr(s, end_tag, (size_t)(e - s));
+	struct ms_buf txt;
+	int intag = 0;
+
+	if (te == NULL)
+		te = e;
+	ms_buf_init(&txt);
+	for (; s < te && txt.len < outsz; s++) {
+		if (*s == '<')
+			intag = 1;
+		else if (*s == '>' && intag) {
+			intag = 0;
+			ms_buf_addch(&txt, ' ');
+		} else if (!intag)
+			ms_buf_addch(&txt, *s);
+	}
+	if (txt.len > 0) {
+		char *one = malloc(txt.len + 1);
+
+		if (one != NULL) {
+			oneline(txt.data, txt.len, one, txt.len + 1, 0);
+			if (*one != '\0')
+				at = append(out, outsz, at, one);
+			free(one);
+		}
+	}
+	ms_buf_release(&txt);
+	return at;
+}
+
+/*
+ * A body that is not JSON: an HTML page's <title> (or first heading) and
+ * its first paragraph, or else the text itself.
+ */
 static size_t
 message_text(const char *body, size_t len, char *out, size_t outsz)
 {
-	const char *t, *e;
-	struct ms_buf b;
-	size_t i, n;
-	int intag = 0;
+	const char *e = body + len, *t, *p;
+	size_t at = 0;
 
-	t = strnstr(body, "<title>", len);
-	if (t != NULL) {
-		t += 7;
-		e = strnstr(t, "</title>", len - (size_t)(t - body));
-		if (e != NULL && e > t)
-			return oneline(t, (size_t)(e - t), out, outsz, 0);
+	out[0] = '\0';
+	if ((t = strnstr(body, "<title>", len)) != NULL)
+		at = tag_text(t + 7, e, "</title>", out, outsz, at);
+	else if ((t = strnstr(body, "<h1>", len)) != NULL)
+		at = tag_text(t + 4, e, "</h1>", out, outsz, at);
+	if ((p = strnstr(body, "<p>", len)) != NULL ||
+	    (p = strnstr(body, "<p ", len)) != NULL) {
+		p = memchr(p, '>', (size_t)(e - p));
+		if (p != NULL)
+			at = tag_text(p + 1, e, "</p>", out, outsz, at);
 	}
-	ms_buf_init(&b);
-	for (i = 0; i < len && b.len < outsz; i++) {
-		if (body[i] == '<')
-			intag = 1;
-		else if (body[i] == '>' && intag) {
-			intag = 0;
-			ms_buf_addch(&b, ' ');
-		} else if (!intag)
-			ms_buf_addch(&b, body[i]);
-	}
-	n = oneline(b.data, b.len, out, outsz, 0);
-	ms_buf_release(&b);
-	return n;
+	if (at == 0 && t == NULL)
+		at = tag_text(body, e, "\x01", out, outsz, 0);
+	return at;
 }
 
-/* Parse exactly one JSON value, with tok if given (reset and kept). */
 static struct json_object *
 parse_with(struct json_tokener *keep, const char *s, size_t len)
 {

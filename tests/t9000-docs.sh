@@ -254,7 +254,7 @@ if test_have_prereq bash; then
 		bash_complete mtranslate d >actual &&
 		test_grep -x de actual &&
 		bash_complete ms "" | sort >actual &&
-		printf "%s\n" chat summarize translate >expect &&
+		printf "%s\n" chat summarize summarize-part translate >expect &&
 		test_cmp expect actual &&
 		bash_complete ms summarize -F o >actual &&
 		echo oneline >expect &&

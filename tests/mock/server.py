@@ -274,6 +274,9 @@ class Server(ThreadingHTTPServer):
     """Holds the scenario, the log and the request counters."""
 
     daemon_threads = True
+    # Many clients connect at once (-j 8 and more): a short listen queue
+    # would drop their SYNs and cost a second each.
+    request_queue_size = 128
     allow_reuse_address = True
 
     def __init__(self, scenario, log_path):

@@ -1055,7 +1055,7 @@ test_error_message(void)
 	    "Just a moment...", "HTML title over several lines");
 	EM("<html><body><h1>Service Unavailable</h1><p>Try later.</p></body>"
 	   "</html>",
-	    "Service Unavailable Try later.", "HTML without title");
+	    "Service Unavailable: Try later.", "HTML without title");
 	EM("upstream connect error or disconnect/reset before headers. reset "
 	   "reason: overflow\n",
 	    "upstream connect error or disconnect/reset "

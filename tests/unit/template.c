@@ -396,7 +396,7 @@ test_builtins(void)
 		    "built-in %s parses, system first", ms_builtin_names[i]);
 		ms_template_release(&t);
 	}
-	is_int((long long)n, 3, "three built-in templates");
+	is_int((long long)n, 4, "four built-in templates");
 	ok(ms_builtin_template("chat") && ms_builtin_template("summarize") &&
 		ms_builtin_template("translate"),
 	    "chat, summarize, translate");
