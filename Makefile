@@ -126,3 +126,9 @@ clean:
 
 FORCE:
 .PHONY: all check fuzz format-check install uninstall clean FORCE
+
+# Benchmarks, not tests (make check never depends on timing): one table on
+# stdout, goals and whether they are met; see tests/bench/run.sh.
+bench: all
+	MS_BUILD=$(CURDIR)/$(B) sh tests/bench/run.sh
+.PHONY: bench

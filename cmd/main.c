@@ -105,7 +105,8 @@ list(void)
 		}
 		closedir(d);
 	}
-	qsort(names, n, sizeof(*names), names_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), names_cmp);
 	for (i = 0; i < n; i++) {
 		const char *src = template_source(names[i], &dir);
 
