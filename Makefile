@@ -76,8 +76,11 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
 		$(ALL_LDFLAGS) -o $@ $< \
 		$(B)/libms.a $(DEPLIBS)
 
+# make check TESTS="t0003-stream.sh ..." runs only those scripts;
+# VALGRIND="valgrind -q --leak-check=full ..." runs everything under it.
 check: all $(UNIT_BIN)
-	MS_BUILD=$(CURDIR)/$(B) MS_UNIT_TESTS="$(UNIT_BIN)" sh tests/run.sh
+	MS_BUILD=$(CURDIR)/$(B) MS_UNIT_TESTS="$(UNIT_BIN)" \
+		VALGRIND="$(VALGRIND)" sh tests/run.sh $(TESTS)
 
 # libFuzzer targets; clang only.
 FUZZ_CC = clang

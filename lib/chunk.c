@@ -59,57 +59,105 @@ fence_line(const char *s, size_t n)
 	    (memcmp(s + i, "```", 3) == 0 || memcmp(s + i, "~~~", 3) == 0);
 }
 
-/* The longest prefix of s, at a character boundary, that fits budget. */
+/* Is s[i] the end of a sentence: ". " and the like, or 。！？ */
 static size_t
-fit_chars(const char *s, size_t n, size_t budget)
+sentence_end(const unsigned char *s, size_t n, size_t i)
 {
-	size_t lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo + 1) / 2;
-		if (ms_tokens_estimate(s, mid) <= budget)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	lo = ms_utf8_complete(s, lo);
-	if (lo == 0) {
-		/* Not even one character fits: take one anyway. */
-		lo = ms_utf8_complete(s, n < 4 ? n : 4);
-		if (lo == 0)
-			lo = n < 4 ? n : 4;
-	}
-	return lo;
+	if ((s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ';') &&
+	    i + 1 < n && s[i + 1] == ' ')
+		return i + 2;
+	if (i + 2 < n && s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82)
+		return i + 3;
+	if (i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBC &&
+	    (s[i + 2] == 0x81 || s[i + 2] == 0x9F))
+		return i + 3;
+	return 0;
 }
 
-/* Within one long line: the last sentence end that fits, else characters. */
+/*
+ * What joining the next piece costs: a space is free before a word of
+ * Latin or Cyrillic letters (lead bytes of U+00C0-U+024F, U+0400-U+052F),
+ * as in ms_tokens_estimate, and costs one before anything else.
+ */
 static size_t
-fit_line(const char *s, size_t n, size_t budget)
+join(const unsigned char *s, size_t n, size_t end)
 {
-	size_t i, best = 0, cut;
+	unsigned char c;
 
-	for (i = 0; i < n; i++) {
-		cut = 0;
-		if ((s[i] == '.' || s[i] == '!' || s[i] == '?' ||
-			s[i] == ';') &&
-		    i + 1 < n && s[i + 1] == ' ')
-			cut = i + 2;
-		else if (i + 2 < n && (unsigned char)s[i] == 0xE3 &&
-		    (unsigned char)s[i + 1] == 0x80 &&
-		    (unsigned char)s[i + 2] == 0x82)
-			cut = i + 3; /* 。 */
-		else if (i + 2 < n && (unsigned char)s[i] == 0xEF &&
-		    (unsigned char)s[i + 1] == 0xBC &&
-		    ((unsigned char)s[i + 2] == 0x81 ||
-			(unsigned char)s[i + 2] == 0x9F))
-			cut = i + 3; /* ！ ？ */
-		if (cut == 0)
-			continue;
-		if (ms_tokens_estimate(s, cut) > budget)
-			break;
-		best = cut;
+	if (end >= n)
+		return 0;
+	c = s[end];
+	if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_')
+		return 0;
+	return !((c >= 0xC3 && c <= 0xC9) || (c >= 0xD0 && c <= 0xD4));
+}
+
+/*
+ * Within one line too long for a chunk: the longest run of whole
+ * sentences that fits, else of whole words, else of characters (at least
+ * one).  Pieces are summed, which never undercounts.  A cut depends only
+ * on the text up to it and the byte after it, so it is the same however
+ * the input arrives; 0 means more of the line is needed to choose.
+ */
+static size_t
+fit_line(const char *str, size_t n, size_t budget, int final)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, start, end, sum, best, k;
+	int pass, over;
+
+	for (pass = 0; pass < 2; pass++) {
+		sum = best = start = 0;
+		over = 0;
+		for (i = 0; i < n; i++) {
+			end = pass == 0 ? sentence_end(s, n, i)
+			    : s[i] == ' ' && i + 1 < n && s[i + 1] != ' '
+			    ? i + 1
+			    : 0;
+			if (end == 0)
+				continue;
+			if (end >= n && !final)
+				break;
+			sum += ms_tokens_quarters(str + start, end - start) +
+			    4 * join(s, n, end);
+			if (sum > 4 * budget) {
+				over = 1;
+				break;
+			}
+			best = start = end;
+			i = end - 1;
+		}
+		if (!over && !final &&
+		    sum + ms_tokens_quarters(str + start, n - start) <=
+			4 * budget)
+			return 0; /* the next piece may still end in time */
+		if (best > 0)
+			return best;
 	}
-	return best > 0 ? best : fit_chars(s, n, budget);
+	/* Characters, one by one: the first piece alone is too large. */
+	sum = best = 0;
+	for (i = 0; i < n; i += k) {
+		for (k = 1; i + k < n && (s[i + k] & 0xC0) == 0x80; k++)
+			;
+		sum += ms_tokens_quarters(str + i, k) + 4 * (s[i] == ' ');
+		if (sum > 4 * budget && best > 0)
+			return best;
+		best = i + k;
+	}
+	return final ? best : 0;
+}
+
+/* Too little of a line to tell blank from text, or a fence from text. */
+static int
+undecided(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	if (i == n)
+		return 1;
+	return (s[i] == '`' || s[i] == '~') && n - i < 3;
 }
 
 int
@@ -117,37 +165,51 @@ ms_chunker_next(struct ms_chunker *k, struct ms_chunk *out)
 {
 	const char *s = k->buf.data, *nl;
 	size_t n = k->buf.len, pos = 0, cost = 0, le, lc, cut;
+
+	/* A character still arriving is no part of any decision yet. */
+	if (!k->eof)
+		n = ms_utf8_complete(s, n);
 	size_t para_cut = 0, line_cut = 0;
 	int fence = k->fence, para_fence = 0, line_fence = 0, new_fence;
-	int over = 0, prev_blank = 0, blank;
+	int over = 0, prev_blank = 0, blank, partial, opener, closed = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
 		return 0;
 	while (pos < n) {
 		nl = memchr(s + pos, '\n', n - pos);
-		if (nl == NULL && !k->eof) {
-			/* An unfinished line: wait for it, unless too large. */
-			if (cost + ms_tokens_estimate(s + pos, n - pos) >
-			    k->budget)
-				over = 1;
-			break;
-		}
+		partial = nl == NULL && !k->eof; /* the rest comes later */
 		le = nl ? (size_t)(nl - s) + 1 : n;
 		blank = blank_line(s + pos, le - pos);
-		/* A paragraph starts after a run of blank lines, not in code. */
-		if (!blank && prev_blank && !fence) {
+		opener = !fence && fence_line(s + pos, le - pos);
+		/*
+		 * A paragraph starts after blank lines or a code block, and a
+		 * code block starts one; none starts inside code.
+		 */
+		if (!fence && pos > 0 &&
+		    ((!blank && (prev_blank || closed)) || opener)) {
 			para_cut = pos;
-			para_fence = fence;
+			para_fence = 0;
 		}
 		lc = ms_tokens_estimate(s + pos, le - pos);
 		if (cost + lc > k->budget) {
+			/*
+			 * Too much, but what kind of line is it?  Until that
+			 * shows, the cut before it cannot be chosen.
+			 */
+			if (partial && undecided(s + pos, le - pos))
+				return 0;
 			over = 1;
 			break;
 		}
+		if (partial)
+			break;
 		cost += lc;
-		if (fence_line(s + pos, le - pos))
+		closed = 0;
+		if (fence_line(s + pos, le - pos)) {
+			closed = fence;
 			fence = !fence;
+		}
 		prev_blank = blank && !fence;
 		pos = le;
 		line_cut = pos;
@@ -167,7 +229,10 @@ ms_chunker_next(struct ms_chunker *k, struct ms_chunk *out)
 	} else {
 		/* One line alone is too large: cut inside it. */
 		nl = memchr(s, '\n', n);
-		cut = fit_line(s, nl ? (size_t)(nl - s) + 1 : n, k->budget);
+		cut = fit_line(s, nl ? (size_t)(nl - s) + 1 : n, k->budget,
+		    nl != NULL || k->eof);
+		if (cut == 0)
+			return 0;
 		new_fence = k->fence;
 	}
 	if ((out->text = malloc(cut + 1)) == NULL)

@@ -210,6 +210,8 @@ int ms_out_finish(struct ms_out *);
  * Mistral's tokenizer.
  */
 size_t ms_tokens_estimate(const char *, size_t);
+/* The same in quarter tokens, which add up across pieces of a text. */
+size_t ms_tokens_quarters(const char *, size_t);
 
 /*
  * Chunking (SPEC 5): cut input that does not fit one request into chunks

@@ -64,6 +64,12 @@ is_digit(unsigned long c)
 size_t
 ms_tokens_estimate(const char *str, size_t len)
 {
+	return (ms_tokens_quarters(str, len) + 3) / 4;
+}
+
+size_t
+ms_tokens_quarters(const char *str, size_t len)
+{
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, k, j, q = 0, letters, accents;
 	unsigned long c, prev = 0, d;
@@ -134,5 +140,5 @@ ms_tokens_estimate(const char *str, size_t len)
 		prev = c;
 		i += k;
 	}
-	return (q + 3) / 4;
+	return q;
 }

@@ -71,7 +71,7 @@ count () {
 for prog in $MS_UNIT_TESTS; do
 	echo "*** $prog"
 	st=0
-	$limit "$prog" >"$tmp/unit.out" 2>&1 || st=$?
+	$limit $VALGRIND "$prog" >"$tmp/unit.out" 2>&1 || st=$?
 	cat "$tmp/unit.out"
 	count "$tmp/unit.out" $st ""
 done
