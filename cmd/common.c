@@ -674,14 +674,15 @@ cmd_fail(struct cmd *c, struct ms_error *err)
 	return cmd_exit_status(err->kind);
 }
 
-/* The template's [params], then the command line over them. */
+/* Template t's sampling [params], then the command line over them. */
 static void
-params(struct cmd *c, struct plan *p)
+sampling(struct cmd *c, const struct ms_template *t, struct ms_request *rq)
 {
-	const struct ms_vars *tp = &p->tpl.params;
+	const struct ms_vars *tp = &t->params;
 	const char *v;
-	struct ms_request *rq = &p->rq;
 
+	rq->has_temperature = rq->has_top_p = 0;
+	rq->has_max_tokens = rq->has_seed = 0;
 	if ((v = ms_vars_get(tp, "temperature")) != NULL)
 		rq->temperature = strtod(v, NULL), rq->has_temperature = 1;
 	if ((v = ms_vars_get(tp, "top_p")) != NULL)
@@ -690,8 +691,6 @@ params(struct cmd *c, struct plan *p)
 		rq->max_tokens = strtol(v, NULL, 10), rq->has_max_tokens = 1;
 	if ((v = ms_vars_get(tp, "seed")) != NULL)
 		rq->seed = strtoll(v, NULL, 10), rq->has_seed = 1;
-	if ((v = ms_vars_get(tp, "stop")) != NULL && c->nstops == 0)
-		c->stops = push(c->stops, &c->nstops, v);
 	if (c->has_temperature)
 		rq->temperature = c->temperature, rq->has_temperature = 1;
 	if (c->has_top_p)
@@ -700,6 +699,18 @@ params(struct cmd *c, struct plan *p)
 		rq->max_tokens = c->max_tokens, rq->has_max_tokens = 1;
 	if (c->has_seed)
 		rq->seed = c->seed, rq->has_seed = 1;
+}
+
+/* Everything a request has but its messages and sampling. */
+static void
+params(struct cmd *c, struct plan *p)
+{
+	struct ms_request *rq = &p->rq;
+	const char *v;
+
+	if ((v = ms_vars_get(&p->tpl.params, "stop")) != NULL && c->nstops == 0)
+		c->stops = push(c->stops, &c->nstops, v);
+	sampling(c, &p->tpl, rq);
 	rq->stops = c->stops;
 	rq->nstops = c->nstops;
 	rq->fallbacks = c->fallbacks;
@@ -715,6 +726,7 @@ cmd_body(struct cmd *c, struct plan *p, const struct ms_template *t,
     const char *input, size_t len, struct ms_buf *body, size_t *tokens,
     struct ms_error *err)
 {
+	struct ms_request rq;
 	struct ms_vars all;
 	struct ms_tmsg *msgs;
 	struct ms_buf b;
@@ -765,11 +777,11 @@ cmd_body(struct cmd *c, struct plan *p, const struct ms_template *t,
 		    ms_tokens_estimate(msgs[i].text, strlen(msgs[i].text)) + 8;
 	if (tokens != NULL)
 		*tokens = tok;
-	p->rq.msgs = msgs;
-	p->rq.nmsgs = j;
-	rc = body != NULL ? ms_request_json(&p->rq, body, err) : 0;
-	p->rq.msgs = NULL;
-	p->rq.nmsgs = 0;
+	rq = p->rq;
+	sampling(c, t, &rq);
+	rq.msgs = msgs;
+	rq.nmsgs = j;
+	rc = body != NULL ? ms_request_json(&rq, body, err) : 0;
 	goto out;
 oom:
 	ms_error_set(err, MS_ESOFTWARE, "out of memory");

@@ -31,7 +31,9 @@ struct piece {
 	int level;		/* msummarize: 0 for chunks, FINAL at last */
 	size_t seq;		/* order within its level */
 	int done, live;
-	int eol; /* its line ends: MS_EOL_* */
+	int eol;    /* its line ends: MS_EOL_* */
+	int fenced; /* its text has a code fence */
+	int failed; /* mtranslate: the output ends before it */
 	struct ms_buf body, answer;
 	struct ms_resp resp;
 	struct ms_out out; /* live pieces write through it */
@@ -58,10 +60,14 @@ struct job {
 	int input_done;
 	size_t outstanding; /* calls not finished */
 	size_t held;	    /* mtranslate: pieces not yet written */
+	size_t early;	    /* msummarize: summaries waiting for their turn */
 	struct piece *first, **lastp;
 	struct piece *inflight; /* msummarize: pieces with a call out */
 	struct level levels[MAX_LEVELS];
 	int final_started;
+	int fenced;   /* some input had a code fence */
+	int draining; /* failed; writing what comes before the failure */
+	int write_failed;
 	int status; /* the job's exit status, once it failed */
 	int dry;
 	size_t made, finished;
@@ -92,6 +98,8 @@ progress(struct job *j, int clear)
 }
 
 /* Stop the job with status and, unless quiet about it, a message. */
+static void flush(struct job *);
+
 static void
 job_fail(struct job *j, int status, struct ms_error *err)
 {
@@ -101,8 +109,21 @@ job_fail(struct job *j, int status, struct ms_error *err)
 	if (err != NULL && err->kind != MS_EINTR && err->kind != MS_EPIPE)
 		cmd_fail(j->c, err);
 	j->status = status;
-	if (j->h != NULL)
+	if (j->h != NULL && !j->draining)
 		ms_http_stop(j->h);
+}
+
+/*
+ * mtranslate: a chunk failed.  What comes before it in the input is still
+ * written, whole, once its requests out are answered; nothing after it.
+ */
+static void
+piece_fail(struct job *j, struct piece *pc, int status, struct ms_error *err)
+{
+	pc->failed = 1;
+	j->draining = !j->p->buffered;
+	job_fail(j, status, err);
+	flush(j);
 }
 
 static void
@@ -120,14 +141,18 @@ piece_free(struct piece *pc)
 	free(pc);
 }
 
+/*
+ * How an answer is written: fenced is whether its input held a code fence,
+ * in which case a fence around the answer is meant.
+ */
 static void
-out_setup(struct job *j, struct ms_out *o, int crlf, enum ms_final_nl nl,
-    const char *head, const char *tail)
+out_setup(struct job *j, struct ms_out *o, int fenced, int crlf,
+    enum ms_final_nl nl, const char *head, const char *tail)
 {
 	struct cmd *c = j->c;
 
 	ms_out_init(o, cmd_out_fd, NULL);
-	o->strip_fence = c->strip_fence && !c->raw;
+	o->strip_fence = !fenced && !c->raw;
 	o->crlf = c->raw ? MS_EOL_MIXED : crlf;
 	o->nl = c->raw ? MS_NL_RAW : nl;
 	o->head = head;
@@ -141,8 +166,11 @@ next_chunk(struct job *j, struct ms_chunk *ck)
 	int r;
 
 	for (;;) {
-		if ((r = ms_chunker_next(&j->ck, ck)) != 0)
+		if ((r = ms_chunker_next(&j->ck, ck)) != 0) {
+			if (r == 1 && memmem(ck->text, ck->len, "```", 3))
+				j->fenced = 1;
 			return r;
+		}
 		if (j->ck.eof)
 			return 0;
 		ms_buf_reset(&j->rbuf);
@@ -216,6 +244,7 @@ tpiece(struct job *j, char *text, size_t len, int live)
 	pc->text = text;
 	pc->len = len;
 	ms_text_trim(text, len, &pc->head, &pc->tail);
+	pc->fenced = memmem(text, len, "```", 3) != NULL;
 	pc->eol = ms_text_eol(text + pc->head, pc->tail - pc->head);
 	if ((pc->ohead = strndup(text, pc->head)) == NULL ||
 	    (pc->otail = strdup(text + pc->tail)) == NULL) {
@@ -224,8 +253,8 @@ tpiece(struct job *j, char *text, size_t len, int live)
 	}
 	/* A live piece streams through its own output, blanks around it. */
 	if (live)
-		out_setup(
-		    j, &pc->out, pc->eol, MS_NL_KEEP, pc->ohead, pc->otail);
+		out_setup(j, &pc->out, pc->fenced, pc->eol, MS_NL_KEEP,
+		    pc->ohead, pc->otail);
 	if (pc->head == pc->tail) {
 		pc->done = 1; /* only blanks: they are their own translation */
 		return pc;
@@ -249,14 +278,18 @@ flush(struct job *j)
 	struct ms_out o;
 	int rc;
 
-	while ((pc = j->first) != NULL && pc->done && j->status == 0) {
+	/* -k, --no-stream: nothing is written before the whole is done. */
+	if (j->p->buffered && (j->outstanding > 0 || !j->input_done))
+		return;
+	while ((pc = j->first) != NULL && pc->done && !pc->failed &&
+	    !j->write_failed) {
 		if (pc->live) {
 			rc = ms_out_finish(&pc->out);
 		} else if (pc->head == pc->tail) {
 			rc = cmd_out_fd(NULL, pc->text, pc->len);
 		} else {
-			out_setup(
-			    j, &o, pc->eol, MS_NL_KEEP, pc->ohead, pc->otail);
+			out_setup(j, &o, pc->fenced, pc->eol, MS_NL_KEEP,
+			    pc->ohead, pc->otail);
 			rc = ms_out_write(&o, pc->answer.data, pc->answer.len);
 			if (rc == 0)
 				rc = ms_out_finish(&o);
@@ -267,6 +300,8 @@ flush(struct job *j)
 
 			ms_error_set(&err, (enum ms_errkind)rc,
 			    "cannot write the answer: %s", strerror(errno));
+			j->write_failed = 1;
+			j->draining = 0;
 			job_fail(j, cmd_exit_status(err.kind), &err);
 			return;
 		}
@@ -275,6 +310,10 @@ flush(struct job *j)
 		j->held--;
 		piece_free(pc);
 	}
+	if (j->draining && (j->first == NULL || j->first->failed)) {
+		j->draining = 0;
+		ms_http_stop(j->h);
+	}
 }
 
 /* An answer cut for length: translate its chunk again in smaller parts. */
@@ -282,45 +321,54 @@ static void
 resplit(struct job *j, struct piece *pc)
 {
 	struct ms_chunker k;
-	struct ms_chunk ck;
-	struct piece *np, *first = NULL, **pp = &first, *last = NULL, **link;
+	struct ms_chunk ck[2];
+	struct piece *a, *b;
 	struct ms_error err;
 	size_t tokens =
 	    ms_tokens_estimate(pc->text + pc->head, pc->tail - pc->head);
 	int n = 0;
 
-	ms_chunker_init(&k, tokens / 2 > 0 ? tokens / 2 : 1);
+	/* Two halves, each cut where the chunker would cut. */
+	ms_chunker_init(&k, tokens / 2 + 1);
 	ms_chunker_feed(&k, pc->text, pc->len);
 	ms_chunker_finish(&k);
-	while (ms_chunker_next(&k, &ck) == 1) {
-		if ((np = tpiece(j, ck.text, ck.len, 0)) == NULL) {
-			ms_chunker_release(&k);
-			return;
+	if (tokens >= 8 && ms_chunker_next(&k, &ck[0]) == 1) {
+		n = 1;
+		/* The second half is all the rest, whatever its size. */
+		if (ck[0].len < pc->len) {
+			ck[1].text = strdup(pc->text + ck[0].len);
+			ck[1].len = pc->len - ck[0].len;
+			n = ck[1].text != NULL ? 2 : 1;
 		}
-		*pp = np;
-		pp = &np->next;
-		last = np;
-		n++;
 	}
 	ms_chunker_release(&k);
-	if (n < 2 || tokens < 8) {
+	if (n < 2) {
+		if (n == 1)
+			free(ck[0].text);
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "the answer to a chunk of about %zu tokens was cut short "
 		    "(finish_reason \"length\") and it cannot be cut smaller; "
 		    "raise --max-tokens",
 		    tokens);
-		job_fail(j, EX_UNAVAILABLE, &err);
+		piece_fail(j, pc, EX_UNAVAILABLE, &err);
 		return;
 	}
-	/* The parts take the place of the piece, in order. */
-	for (link = &j->first; *link != pc; link = &(*link)->next)
-		;
-	*link = first;
-	last->next = pc->next;
+	if ((a = tpiece(j, ck[0].text, ck[0].len, 0)) == NULL ||
+	    (b = tpiece(j, ck[1].text, ck[1].len, 0)) == NULL) {
+		ms_error_set(&err, MS_ESOFTWARE, "out of memory");
+		piece_fail(j, pc, EX_SOFTWARE, &err);
+		return;
+	}
+	/* The halves take the place of the piece, in order. */
+	a->next = b;
+	b->next = pc->next;
+	pc->next = a;
 	if (j->lastp == &pc->next)
-		j->lastp = &last->next;
-	j->held += (size_t)n - 1;
-	piece_free(pc);
+		j->lastp = &b->next;
+	pc->done = 1;
+	pc->len = 0; /* written as nothing */
+	pc->head = pc->tail = 0;
+	j->held += 2;
 }
 
 /* --- msummarize --------------------------------------------------------- */
@@ -361,9 +409,11 @@ deliver(struct job *j, struct piece *pc)
 		;
 	pc->next = *pp;
 	*pp = pc;
+	j->early++;
 	while ((pc = lv->early) != NULL && pc->seq == lv->next) {
 		lv->early = pc->next;
 		lv->next++;
+		j->early--;
 		append(j, pc->level, pc->answer.data, pc->answer.len);
 		piece_free(pc);
 	}
@@ -419,10 +469,13 @@ finalize(struct job *j)
 		return;
 	}
 	j->final_started = 1;
+	/* The summary streams: the progress line goes first. */
+	progress(j, 1);
+	j->progress = 0;
 	if ((pc = piece_new(j, !j->p->buffered)) == NULL)
 		return;
 	pc->level = FINAL;
-	out_setup(j, &pc->out, 0, MS_NL_ONE, NULL, NULL);
+	out_setup(j, &pc->out, j->fenced, MS_EOL_LF, MS_NL_ONE, NULL, NULL);
 	if (submit(j, pc, &j->p->tpl, lv->acc.data, lv->acc.len) == -1)
 		piece_free(pc);
 }
@@ -439,8 +492,14 @@ fill(void *arg, struct ms_http *h, size_t n)
 
 	(void)h;
 	while (n > 0 && !j->input_done && j->status == 0) {
-		/* Answers wait for their turn in memory: keep them few. */
-		if (j->translate && j->held >= 2 * j->p->jobs)
+		/*
+		 * Answers wait for their turn in memory: keep them few (all
+		 * of them, though, when nothing may be written before the end).
+		 */
+		if (j->translate && !j->p->buffered &&
+		    j->held >= 2 * j->p->jobs)
+			break;
+		if (!j->translate && j->early >= 2 * j->p->jobs)
 			break;
 		if ((r = next_chunk(j, &ck)) <= 0) {
 			if (r == -1) {
@@ -485,6 +544,7 @@ done(void *arg, struct ms_http *h, struct ms_call *call)
 	(void)h;
 	j->outstanding--;
 	j->finished++;
+	ms_buf_release(&pc->body); /* answered: the request is not needed */
 	if (!j->translate) {
 		struct piece **pp;
 
@@ -496,9 +556,13 @@ done(void *arg, struct ms_http *h, struct ms_call *call)
 	}
 	cmd_usage_add(j->p, &pc->resp, call->st.attempts);
 	if (call->rc == -1) {
+		if (j->translate) {
+			piece_fail(
+			    j, pc, cmd_exit_status(call->err.kind), &call->err);
+			return;
+		}
 		job_fail(j, cmd_exit_status(call->err.kind), &call->err);
-		if (!j->translate)
-			piece_free(pc);
+		piece_free(pc);
 		return;
 	}
 	if (j->translate) {
@@ -511,7 +575,7 @@ done(void *arg, struct ms_http *h, struct ms_call *call)
 				    "short (finish_reason \"length\") after "
 				    "part of it was written; use --no-stream "
 				    "so that it can be redone in parts");
-				job_fail(j, EX_UNAVAILABLE, &err);
+				piece_fail(j, pc, EX_UNAVAILABLE, &err);
 				return;
 			}
 			resplit(j, pc);
@@ -586,7 +650,9 @@ cmd_long(struct cmd *c, struct plan *p, struct ms_buf *read)
 	j.translate = c->mode == LONG_TRANSLATE;
 	j.lastp = &j.first;
 	j.dry = c->dry_run;
-	j.progress = isatty(STDERR_FILENO) && !c->quiet && !j.dry;
+	/* Progress on a terminal, unless it would mix with the answer there. */
+	j.progress = isatty(STDERR_FILENO) && !c->quiet && !j.dry &&
+	    !(j.translate && !p->buffered && isatty(STDOUT_FILENO));
 	ms_buf_init(&j.rbuf);
 	for (L = 0; L < MAX_LEVELS; L++)
 		ms_buf_init(&j.levels[L].acc);

@@ -74,6 +74,15 @@ sentence_end(const unsigned char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* The first character boundary at or after i. */
+static size_t
+boundary(const unsigned char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
 /*
  * What joining the next piece costs: a space is free before a word of
  * Latin or Cyrillic letters (lead bytes of U+00C0-U+024F, U+0400-U+052F),
@@ -103,7 +112,7 @@ static size_t
 fit_line(const char *str, size_t n, size_t budget, int final)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i, start, end, sum, best, k;
+	size_t i, start, end, sum, best, k, lo, hi, mid;
 	int pass, over;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -134,17 +143,29 @@ fit_line(const char *str, size_t n, size_t budget, int final)
 		if (best > 0)
 			return best;
 	}
-	/* Characters, one by one: the first piece alone is too large. */
-	sum = best = 0;
-	for (i = 0; i < n; i += k) {
-		for (k = 1; i + k < n && (s[i + k] & 0xC0) == 0x80; k++)
-			;
-		sum += ms_tokens_quarters(str + i, k) + 4 * (s[i] == ' ');
-		if (sum > 4 * budget && best > 0)
-			return best;
-		best = i + k;
+	/*
+	 * The first piece alone is too large: the longest run of characters
+	 * that fits, found by doubling, then halving, so that only the text
+	 * up to the cut matters.
+	 */
+	lo = 0;
+	for (k = 1;; k *= 2) {
+		hi = boundary(s, n, k < n ? k : n);
+		if (ms_tokens_estimate(str, hi) > budget)
+			break;
+		lo = hi;
+		if (hi == n)
+			return final ? n : 0;
 	}
-	return final ? best : 0;
+	while ((mid = boundary(s, n, lo + (hi - lo) / 2)) < hi) {
+		if (mid <= lo && (mid = boundary(s, n, lo + 1)) >= hi)
+			break;
+		if (ms_tokens_estimate(str, mid) <= budget)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? lo : boundary(s, n, 1);
 }
 
 /* Too little of a line to tell blank from text, or a fence from text. */

@@ -54,13 +54,14 @@ main(void)
 		struct file *f;
 		double r;
 
-		if (line[0] == '#' || sscanf(line, "%127[^\t]\t%ld\t%ld\t%ld",
-		    name, &off, &n, &real) != 4)
+		if (line[0] == '#' ||
+		    sscanf(line, "%127[^\t]\t%ld\t%ld\t%ld", name, &off, &n,
+			&real) != 4)
 			continue;
 		if (strcmp(name, cur) != 0) {
 			free(text);
-			snprintf(path, sizeof(path), "%s/tests/tokens/corpus/%s",
-			    MS_SRCDIR, name);
+			snprintf(path, sizeof(path),
+			    "%s/tests/tokens/corpus/%s", MS_SRCDIR, name);
 			text = slurp(path, &len);
 			snprintf(cur, sizeof(cur), "%s", name);
 			if (nfiles == sizeof(files) / sizeof(files[0]))
@@ -89,11 +90,13 @@ main(void)
 	for (i = 0; i < nfiles; i++) {
 		ok(files[i].pieces > 0 && files[i].lo >= 1.0,
 		    "tokens: never under the real count in %s (%d pieces, "
-		    "ratio %.2f to %.2f)", files[i].name, files[i].pieces,
-		    files[i].lo, files[i].hi);
+		    "ratio %.2f to %.2f)",
+		    files[i].name, files[i].pieces, files[i].lo, files[i].hi);
 		/* Not wasteful either: a context's worth must not shrink. */
-		ok(files[i].whole <= 1.8, "tokens: at most 1.8x the real count "
-		    "for the whole of %s (%.2f)", files[i].name, files[i].whole);
+		ok(files[i].whole <= 1.8,
+		    "tokens: at most 1.8x the real count "
+		    "for the whole of %s (%.2f)",
+		    files[i].name, files[i].whole);
 	}
 	return done();
 }
