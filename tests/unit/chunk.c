@@ -556,6 +556,19 @@ long_words(struct ms_buf *b, size_t size)
 	}
 }
 
+/* One line of code words, many starting with "_", no sentence end. */
+static void
+long_identifiers(struct ms_buf *b, size_t size)
+{
+	static const char *const ids[] = { "_private", "__init__", "x_1",
+		"self", "_", "__", "snake_case", "ab", "_ab", "(x)", "=" };
+
+	while (b->len < size) {
+		add(b, ids[rnd(sizeof(ids) / sizeof(ids[0]))]);
+		add(b, " ");
+	}
+}
+
 /* A paragraph, a fenced block of lines lines, a paragraph. */
 static void
 big_fence(struct ms_buf *b, unsigned lines)
@@ -676,6 +689,44 @@ test_exact(void)
 	    "a character over the budget: one a chunk");
 	list_release(&l);
 
+	/*
+	 * A space costs a token before a word that does not start with a
+	 * Latin or Cyrillic letter: "_", "\xC3\x97", "\xC3\xB7", IPA
+	 * U+0250 and Armenian U+0531 are not.
+	 */
+	{
+		static const char *const starts[] = { "_", "\xC3\x97",
+			"\xC3\xB7", "\xC9\x90", "\xD4\xB1" };
+		struct ms_buf t;
+		size_t i, w;
+		int good;
+
+		ms_buf_init(&t);
+		for (w = 0; w < sizeof(starts) / sizeof(starts[0]); w++) {
+			ms_buf_reset(&t);
+			add(&t, "ab");
+			for (i = 0; i < 12; i++) {
+				add(&t, " ");
+				add(&t, starts[w]);
+				add(&t, "ab");
+			}
+			cut(t.data, t.len, 9, 0, 0, &l);
+			good = l.n >= 2;
+			for (i = 0; i < l.n; i++)
+				if (ms_tokens_estimate(
+					l.c[i].text, l.c[i].len) > 9)
+					good = 0;
+			ok(good,
+			    "one long line of words starting with %s: each "
+			    "chunk fits",
+			    starts[w]);
+			if (!good)
+				show(&l);
+			list_release(&l);
+		}
+		ms_buf_release(&t);
+	}
+
 	/* Budget 0 is taken as 1: still progress. */
 	s = "abc def\n";
 	cut(s, strlen(s), 0, 0, 0, &l);
@@ -712,6 +763,12 @@ test_inputs(void)
 	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++)
 		check_all(
 		    "one line, no sentence end", b.data, b.len, budgets[i]);
+
+	ms_buf_reset(&b);
+	long_identifiers(&b, 8000);
+	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++)
+		check_all("one line of identifiers with _", b.data, b.len,
+		    budgets[i]);
 
 	ms_buf_reset(&b);
 	big_fence(&b, 300);
