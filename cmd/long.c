@@ -73,6 +73,7 @@ struct job {
 	size_t made, finished;
 	int progress;
 	size_t progress_len;
+	size_t shown_finished, shown_made;
 };
 
 static void
@@ -89,6 +90,11 @@ progress(struct job *j, int clear)
 		j->progress_len = 0;
 		return;
 	}
+	if (j->shown_finished == j->finished && j->shown_made == j->made &&
+	    j->progress_len > 0)
+		return; /* nothing new to show */
+	j->shown_finished = j->finished;
+	j->shown_made = j->made;
 	n = snprintf(line, sizeof(line), "%s: %zu/%zu%s chunks", j->c->prog,
 	    j->finished, j->made, j->input_done ? "" : "+");
 	fprintf(stderr, "\r%s", line);
@@ -384,9 +390,11 @@ reduce(struct job *j, int L, const char *text, size_t len)
 	if (L >= MAX_LEVELS) {
 		struct ms_error err;
 
-		ms_error_set(
-		    &err, MS_ESOFTWARE, "too many levels of summaries");
-		job_fail(j, EX_SOFTWARE, &err);
+		ms_error_set(&err, MS_EUNAVAIL,
+		    "the summaries do not get shorter after %d passes; is the "
+		    "model summarizing?",
+		    MAX_LEVELS);
+		job_fail(j, EX_UNAVAILABLE, &err);
 		return;
 	}
 	if ((pc = piece_new(j, 0)) == NULL)

@@ -91,14 +91,20 @@ boundary(const unsigned char *s, size_t n, size_t i)
 static size_t
 join(const unsigned char *s, size_t n, size_t end)
 {
-	unsigned char c;
+	unsigned long c;
 
 	if (end >= n)
 		return 0;
 	c = s[end];
-	if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_')
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
 		return 0;
-	return !((c >= 0xC3 && c <= 0xC9) || (c >= 0xD0 && c <= 0xD4));
+	if (c >= 0xC0 && c < 0xE0 && end + 1 < n) {
+		c = ((c & 0x1F) << 6) | (s[end + 1] & 0x3F);
+		if ((c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7) ||
+		    (c >= 0x400 && c < 0x530))
+			return 0;
+	}
+	return 1;
 }
 
 /*
