@@ -63,4 +63,16 @@ test_expect_success 'no option turns TLS verification off or takes a key' '
 	done
 '
 
+test_expect_success 'a host that never accepts: --connect-timeout, 75, retried' '
+	"$PYTHON" "$MS_SRCDIR/tests/mock/blackhole.py" 20 >port &
+	bh=$! &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do test -s port && break; sleep 0.2; done &&
+	echo hi | test_status 75 mschat -P ollama --connect-timeout 1 \
+		--retries 1 --base-url "http://127.0.0.1:$(cat port)/v1" \
+		>out 2>err &&
+	kill $bh &&
+	test_grep "^mschat: timed out connecting to .* (--connect-timeout)" err &&
+	test_cmp /dev/null out
+'
+
 test_done
