@@ -38,6 +38,12 @@ decode(const unsigned char *s, size_t n, size_t *len)
 		}
 		c = (c << 6) | (s[i] & 0x3F);
 	}
+	/* An overlong form is no character: "\xC0\xA0" is not a space. */
+	if ((k == 2 && c < 0x80) || (k == 3 && c < 0x800) ||
+	    (k == 4 && c < 0x10000)) {
+		*len = 1;
+		return 0xFFFD;
+	}
 	*len = k;
 	return c;
 }
@@ -112,7 +118,7 @@ ms_tokens_quarters(const char *str, size_t len)
 			i = j;
 			continue;
 		}
-		if (c == ' ') {
+		if (c == ' ' && s[i] == ' ') {
 			for (j = i; j < len && s[j] == ' '; j++)
 				;
 			if (j - i > 1)

@@ -88,6 +88,11 @@ test_bounds(void)
 	/* Invalid UTF-8 does not crash and counts. */
 	t = ms_tokens_estimate("\xFF\xFE\x80\x80\xC3", 5);
 	ok(t >= 1, "invalid UTF-8: some tokens (%zu)", t);
+	/* An overlong space once sent the estimate round in circles. */
+	t = ms_tokens_estimate("a\xC0\xA0\xE4\xC0\xA0"
+			       "b",
+	    7);
+	ok(t >= 3, "overlong forms: counted, and the estimate ends (%zu)", t);
 	/* A lead byte at the very end does not read past the length. */
 	{
 		char *p = malloc(1);
