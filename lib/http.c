@@ -372,12 +372,6 @@ ms_http_free(struct ms_http *h)
 	free(h);
 }
 
-const char *
-ms_http_url(const struct ms_http *h)
-{
-	return h->url.data;
-}
-
 void
 ms_http_add(struct ms_http *h, struct ms_call *c)
 {
@@ -766,19 +760,11 @@ ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
 	}
 }
 
-static void
-single_done(void *arg, struct ms_http *h, struct ms_call *c)
-{
-	(void)arg;
-	(void)h;
-	(void)c;
-}
-
 int
 ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
     struct ms_resp *resp, struct ms_http_stats *st, struct ms_error *err)
 {
-	struct ms_http_cb cb = { NULL, single_done, NULL };
+	struct ms_http_cb cb = { NULL, NULL, NULL };
 	struct ms_call c;
 	struct ms_http *h;
 	int rc;

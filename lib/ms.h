@@ -487,8 +487,6 @@ struct ms_http_cb {
 /* Checks the URL and the key's safety; NULL with err set on failure. */
 struct ms_http *ms_http_new(const struct ms_http_opts *, struct ms_error *);
 void ms_http_free(struct ms_http *);
-/* base_url + "/chat/completions" */
-const char *ms_http_url(const struct ms_http *);
 void ms_http_add(struct ms_http *, struct ms_call *);
 /* Make ms_http_run return at its next step; calls still out are dropped. */
 void ms_http_stop(struct ms_http *);
