@@ -36,6 +36,7 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+BENCH_BIN = $(B)/bench/ssebench $(B)/bench/firstbyte $(B)/bench/floor
 TOOLS = mschat msummarize mtranslate
 MAN1 = ms.1 mschat.1 msummarize.1 mtranslate.1
 MAN5 = ms-template.5 ms-config.5
@@ -76,9 +77,22 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
 		$(ALL_LDFLAGS) -o $@ $< \
 		$(B)/libms.a $(DEPLIBS)
 
+# The programs make bench runs (built by make check too, so they keep
+# compiling): ssebench uses libms; floor is libcurl alone, on purpose.
+$(B)/bench/ssebench: tests/bench/ssebench.c $(B)/libms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
+$(B)/bench/firstbyte: tests/bench/firstbyte.c $(B)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+$(B)/bench/floor: tests/bench/floor.c $(B)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs libcurl)
+
 # make check TESTS="t0003-stream.sh ..." runs only those scripts;
 # VALGRIND="valgrind -q --leak-check=full ..." runs everything under it.
-check: all $(UNIT_BIN)
+check: all $(UNIT_BIN) $(BENCH_BIN)
 	MS_BUILD=$(CURDIR)/$(B) MS_UNIT_TESTS="$(UNIT_BIN)" \
 		VALGRIND="$(VALGRIND)" sh tests/run.sh $(TESTS)
 
@@ -93,7 +107,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c lib/ms.h
 
 format-check:
 	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c cmd/*.h \
-		tests/unit/*.c tests/unit/*.h
+		tests/unit/*.c tests/unit/*.h tests/bench/*.c
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -132,6 +146,6 @@ FORCE:
 
 # Benchmarks, not tests (make check never depends on timing): one table on
 # stdout, goals and whether they are met; see tests/bench/run.sh.
-bench: all
+bench: all $(BENCH_BIN)
 	MS_BUILD=$(CURDIR)/$(B) sh tests/bench/run.sh
 .PHONY: bench

@@ -9,9 +9,17 @@
 #                            paragraphs, made on the fly and written to
 #                            stdout in 1 MB blocks, so that a gigabyte is
 #                            never held in memory or written to disk
+#   gen.py sse EVENTS STREAM TEXT
+#                            a recorded OpenRouter answer of EVENTS content
+#                            deltas (words, punctuation, line breaks,
+#                            multi-byte text, JSON escapes) to the file
+#                            STREAM, as the server sends it (comments, a
+#                            role chunk, a finish chunk, a usage chunk,
+#                            [DONE]), and the answer text alone to TEXT
 #
 # The output depends only on the arguments (a fixed seed), so runs compare.
 
+import json
 import random
 import sys
 
@@ -120,9 +128,56 @@ def text(size, out=None):
     out.flush()
 
 
+def deltas(rnd, n):
+    """n content deltas as a model streams them: about a token each."""
+    out = []
+    while len(out) < n:
+        for w in sentence(rnd).split(" "):
+            out.append(w if not out or out[-1].endswith("\n") else " " + w)
+        r = rnd.random()
+        if r < 0.15:
+            out.append("\n\n")
+        elif r < 0.20:
+            out.append(" " + rnd.choice(INTL))
+        elif r < 0.25:
+            out.append(' "quoted" ')
+    return out[:n]
+
+
+def sse(n, stream_path, text_path):
+    """A recorded streamed answer of n deltas, and its text."""
+    rnd = random.Random(6)
+    head = ('data: {"id":"gen-1764080000-Ab12Cd34Ef56Gh78Ij90",'
+            '"provider":"Mistral","model":"mistralai/mistral-small",'
+            '"object":"chat.completion.chunk","created":1764080000,'
+            '"choices":[{"index":0,"delta":{"role":"assistant","content":')
+    tail = (',"finish_reason":null,"native_finish_reason":null,'
+            '"logprobs":null}]}\n\n')
+    parts = [": OPENROUTER PROCESSING\n\n", ": OPENROUTER PROCESSING\n\n",
+             head + '""}' + tail]
+    words = deltas(rnd, n)
+    for i, w in enumerate(words):
+        parts.append(head + json.dumps(w, ensure_ascii=False) + "}" + tail)
+        if i % 500 == 499:
+            parts.append(": OPENROUTER PROCESSING\n\n")
+    parts.append(head + '""},"finish_reason":"stop",'
+                 '"native_finish_reason":"stop","logprobs":null}]}\n\n')
+    parts.append(head.split('"choices"')[0] + '"choices":[],"usage":'
+                 '{"prompt_tokens":612,"completion_tokens":%d,'
+                 '"total_tokens":%d}}\n\n' % (n, n + 612))
+    parts.append("data: [DONE]\n\n")
+    with open(stream_path, "w", encoding="utf-8") as f:
+        f.write("".join(parts))
+    with open(text_path, "w", encoding="utf-8") as f:
+        f.write("".join(words))
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "sse":
+        sse(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+        return
     if len(sys.argv) != 3 or sys.argv[1] not in ("markdown", "text"):
-        sys.exit("usage: gen.py markdown|text BYTES")
+        sys.exit("usage: gen.py markdown|text BYTES | sse EVENTS STREAM TEXT")
     size = int(sys.argv[2])
     (markdown if sys.argv[1] == "markdown" else text)(size)
 

@@ -1,9 +1,51 @@
 #!/bin/sh
-# run.sh: make bench.  Measures ms against the mock server on 127.0.0.1 and
-# prints one table, with whether each goal is met.  Benchmarks, not tests:
-# make check never depends on them.
+# run.sh: make bench.  Measures ms side by side with curl (and jq) against
+# the mock server on 127.0.0.1, in one run, and prints one table: for each
+# row ms's figure, the reference's figure measured in the same run, their
+# ratio, the goal and whether it is met.  Benchmarks, not tests: make check
+# never depends on timing (t9300 runs this script only to see that it
+# works, with BENCH_QUICK=1).
 #
-# Rows (issue 3):
+# Rows:
+#   start-up     ms --version against curl --version (hyperfine -N, median);
+#                goal <= 1.0x curl.
+#   request      one streamed answer (REQ_DELTAS deltas of about 4 bytes,
+#                as OpenRouter sends them, comments and a usage chunk
+#                included) to a 2 KB input: mschat against a curl -sN | jq
+#                pipeline that sends the very request mschat sends (mschat
+#                -n prints it) and prints the same deltas; both outputs are
+#                checked to be the answer; goal <= 1.0x curl | jq.
+#   first delta  the time from the mock writing the first content event
+#                (its --stamps file) to the first byte on the standard
+#                output of mschat, and of the curl | jq pipeline, as read
+#                by build/bench/firstbyte (both CLOCK_MONOTONIC); the mock
+#                waits 50 ms before that event, so the client is idle in
+#                poll(2) when it comes, and 5 ms between events, so the
+#                mock is idle when the client reads; the floor is plain
+#                curl -sN, which writes the bytes it gets without parsing
+#                them (there are none before that event); all on CPU 0
+#                (taskset), since waking an idle vCPU of a virtual machine
+#                costs milliseconds of the machine's, not the program's;
+#                median of LATENCY_RUNS; goal < 1 ms.
+#   events/s     build/bench/ssebench: a recorded stream of SSE_EVENTS
+#                OpenRouter events (tests/bench/gen.py sse) through the SSE
+#                parser, the response handling and the output shaping,
+#                in 16 KiB pieces, on one core (CPU time); reference: jq
+#                over the same file; goal >= 300,000 events/s.
+#   MB/s         the same stream end to end: a mock that writes it as fast
+#                as the client reads, through mschat and through curl | jq
+#                (hyperfine, median); MB/s of answer text; outputs checked.
+#   peak RSS     of the request row (GNU time's maximum resident set
+#                size, the largest of 3 runs): mschat, and the largest
+#                process of the curl | jq pipeline; goal <= 8 MB.  The row
+#                "libcurl floor" is build/bench/floor, a C program that
+#                only sends the same request with libcurl: what linking
+#                libcurl costs any client.
+#   instructions valgrind --tool=callgrind, which counts instructions the
+#                same on a busy machine as on a quiet one: ms --version
+#                against curl --version, and the request row's mschat
+#                against curl alone sending the same request; no goal,
+#                recorded so that a change that slows them shows.
 #   mtranslate   a generated 2 MB markdown document, chunked by a --context
 #                that gives BENCH_CHUNKS chunks (a multiple of 8, so that
 #                -j 8 can be ideal), against a mock that echoes each request
@@ -19,12 +61,15 @@
 #                summaries that finish meanwhile wait for their turn, and
 #                must not take memory without bound; goal <= 64 MB.
 #
-# Settings (environment): MS_BUILD (default build), BENCH_RUNS (timed runs
-# per setting, the median is reported; default 3), BENCH_CHUNKS (default
-# 32), BENCH_SUMMARIZE_MB (default 1024), BENCH_SLOW_MB (default 256),
-# BENCH_STRICT=1 (exit 2 when a goal is missed).  hyperfine times the
-# mtranslate rows when installed; python3 does otherwise.  /usr/bin/time -v measures RSS when installed;
-# wait4(2) does otherwise.
+# Settings (environment): MS_BUILD (default build); BENCH_ROWS, the row
+# groups to run (default "startup request latency stream rss callgrind
+# long"); BENCH_RUNS (hyperfine runs of the request row, default 30; the
+# mtranslate rows take the median of 3); BENCH_CHUNKS (default 32);
+# BENCH_SUMMARIZE_MB (default 1024); BENCH_SLOW_MB (default 256);
+# BENCH_QUICK=1 (a few runs of everything and small inputs: to see that
+# the script works, not to measure); BENCH_STRICT=1 (exit 2 when a goal is
+# missed).  Needs hyperfine, curl, jq and GNU time (/usr/bin/time), and
+# valgrind for the instruction counts.
 
 set -u
 
@@ -33,11 +78,19 @@ ROOT=$(pwd)
 BENCH=$ROOT/tests/bench
 BUILD=${MS_BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-RUNS=${BENCH_RUNS:-3}
-CHUNKS=${BENCH_CHUNKS:-32}
-SUM_MB=${BENCH_SUMMARIZE_MB:-1024}
-SLOW_MB=${BENCH_SLOW_MB:-256}
-DOC_BYTES=2097152
+ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long}
+if test "${BENCH_QUICK:-}" = 1; then
+	RUNS=${BENCH_RUNS:-3} LONG_RUNS=1 STARTUP_RUNS=10 LATENCY_RUNS=3
+	CHUNKS=${BENCH_CHUNKS:-16} SUM_MB=${BENCH_SUMMARIZE_MB:-4}
+	SLOW_MB=${BENCH_SLOW_MB:-4} SSE_EVENTS=2000 SSE_SECONDS=0.2
+	DOC_BYTES=262144 SLOW_DELAY=1
+else
+	RUNS=${BENCH_RUNS:-30} LONG_RUNS=3 STARTUP_RUNS=300 LATENCY_RUNS=31
+	CHUNKS=${BENCH_CHUNKS:-32} SUM_MB=${BENCH_SUMMARIZE_MB:-1024}
+	SLOW_MB=${BENCH_SLOW_MB:-256} SSE_EVENTS=200000 SSE_SECONDS=3
+	DOC_BYTES=2097152 SLOW_DELAY=5
+fi
+REQ_DELTAS=250
 JOBS=8
 DELAY=0.2
 
@@ -46,12 +99,20 @@ die () {
 	exit 1
 }
 
-for t in ms mtranslate msummarize; do
-	test -x "$BUILD/$t" || die "no $BUILD/$t: run make first"
+for t in ms mschat mtranslate msummarize bench/ssebench bench/firstbyte \
+	bench/floor; do
+	test -x "$BUILD/$t" || die "no $BUILD/$t: run make bench"
 done
+for t in hyperfine curl jq; do
+	command -v $t >/dev/null 2>&1 ||
+		die "$t is needed (apt-get install hyperfine curl jq time)"
+done
+test -x /usr/bin/time || die "GNU time is needed (apt-get install time)"
 # Resolve python3 once: a wrapper such as pyenv's shim costs 0.1 s a call.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') ||
 	die "python3 is needed"
+HAVE_VALGRIND=
+command -v valgrind >/dev/null 2>&1 && HAVE_VALGRIND=1
 
 # A predictable environment: no user config, no MS_* settings, no proxy
 # (requests go to 127.0.0.1 only), a dummy key the mock ignores.
@@ -59,7 +120,7 @@ for v in $(env | sed -n 's/^\(MS_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	unset "$v"
 done
 unset OPENROUTER_API_KEY MISTRAL_API_KEY http_proxy HTTP_PROXY \
-	https_proxy HTTPS_PROXY all_proxy ALL_PROXY CURL_CA_BUNDLE
+	https_proxy HTTPS_PROXY all_proxy ALL_PROXY CURL_CA_BUNDLE CURL_HOME
 no_proxy='*' NO_PROXY='*' LC_ALL=C.UTF-8 TZ=UTC PYTHONDONTWRITEBYTECODE=1
 MS_API_KEY=bench-not-a-key
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ms-bench.XXXXXX") || exit 1
@@ -78,12 +139,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# mock_start SCENARIO LOG: start the mock server; sets MOCK_URL.
+# mock_start SCENARIO LOG [STAMPS]: start the mock server; sets MOCK_URL.
+# With PIN set (a taskset command), the mock runs under it.
 mock_start () {
 	mock_stop
 	rm -f "$TMP/port"
-	"$PYTHON" "$ROOT/tests/mock/server.py" --port-file "$TMP/port" \
-		--log "$2" --lifetime 7200 "$1" 2>"$TMP/mock.err" &
+	${PIN:-} "$PYTHON" "$ROOT/tests/mock/server.py" --port-file "$TMP/port" \
+		--log "$2" --stamps "${3:-/dev/null}" --lifetime 7200 "$1" \
+		2>"$TMP/mock.err" &
 	MOCK_PID=$!
 	i=0
 	while ! test -s "$TMP/port"; do
@@ -112,150 +175,394 @@ q () {
 	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
 
-# timeit NAME IN OUT CMD...: median wall seconds of CMD over RUNS runs.
-timeit () {
-	_name=$1 _in=$2 _out=$3
-	shift 3
-	if command -v hyperfine >/dev/null 2>&1; then
-		_c=
-		for _a in "$@"; do _c="$_c $(q "$_a")"; done
-		hyperfine --style none --runs "$RUNS" \
-			--export-json "$TMP/$_name.json" \
-			"$_c < $(q "$_in") > $(q "$_out")" >&2 ||
-			die "$_name: hyperfine failed"
-		"$PYTHON" -c 'import json, sys
-print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' \
-			"$TMP/$_name.json"
-	else
-		"$PYTHON" "$BENCH/measure.py" time "$RUNS" "$_in" "$_out" \
-			-- "$@" | cut -d' ' -f1
-	fi
-}
-
 # calc EXPR: a python3 expression, printed.
 calc () {
 	"$PYTHON" -c "print($1)"
 }
 
-ROWS=$TMP/rows MISSED=0
-: >"$ROWS"
-# row LABEL MS REFERENCE RESULT GOAL MET
+# wanted GROUP: whether the row group GROUP is to run.
+wanted () {
+	case " $ROWS_WANTED " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# hyper NAME HYPERFINE_ARG... : run hyperfine, the results in $TMP/NAME.json.
+hyper () {
+	_n=$1
+	shift
+	hyperfine --style none --export-json "$TMP/$_n.json" "$@" \
+		>"$TMP/$_n.log" 2>&1 || {
+		cat "$TMP/$_n.log" >&2
+		die "$_n: hyperfine failed"
+	}
+}
+
+# median NAME I: the median seconds of command I (from 0) of hyper NAME.
+median () {
+	"$PYTHON" -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]
+print("%.6f" % r["median"])' "$TMP/$1.json" "$2"
+}
+
+# same_answer WANT GOT: GOT is the text WANT, maybe with a final newline.
+same_answer () {
+	"$PYTHON" - "$1" "$2" <<'PYEOF' || die "$3: the output is not the answer"
+import sys
+want = open(sys.argv[1], "rb").read()
+got = open(sys.argv[2], "rb").read()
+sys.exit(0 if got in (want, want + b"\n") else 1)
+PYEOF
+}
+
+# rss CMD...: the peak RSS of CMD in KB (the largest of 3 runs); for a
+# shell pipeline, the largest process in it.
+rss () {
+	_max=0
+	for _i in 1 2 3; do
+		/usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/rss.err" ||
+			{ cat "$TMP/rss.err" >&2; die "$1: failed"; }
+		_kb=$(tail -1 "$TMP/rss")
+		test "$_kb" -gt "$_max" && _max=$_kb
+	done
+	echo "$_max"
+}
+
+# instr CMD...: the instructions CMD runs, counted by callgrind.
+instr () {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
+		>/dev/null 2>"$TMP/cg.err" || { cat "$TMP/cg.err" >&2; die "$1: failed"; }
+	sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$TMP/cg.err"
+}
+
+TABLE=$TMP/rows MISSED=0
+: >"$TABLE"
+# row LABEL MS REFERENCE RATIO GOAL MET NOTE
 row () {
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"
+	# A figure that is not a number is a measure that failed.
+	case $2 in [0-9]*|-) ;; *) die "$1: no figure for ms: '$2'" ;; esac
+	case $3 in [0-9]*|-) ;; *) die "$1: no reference figure: '$3'" ;; esac
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$TABLE"
 	test "$6" != no || MISSED=$((MISSED + 1))
+}
+
+# ratio A B: A / B, as "0.62x".  The ratio column is always ms's cost over
+# the reference's (time, memory, instructions; for a rate, the inverse), so
+# below 1.00x ms is the cheaper.
+ratio () {
+	calc "'%.2fx' % (($1) / ($2))"
 }
 
 echo "bench: $(nproc 2>/dev/null || echo '?') CPUs," \
 	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
-		head -1); timing with" \
-	"$(command -v hyperfine >/dev/null 2>&1 && echo hyperfine ||
-		echo python3), $RUNS runs, median" >&2
+		head -1), $(curl --version | head -1 | cut -d' ' -f1-2)," \
+	"$(jq --version), $(hyperfine --version)" >&2
 
-# --- mtranslate: ordered concurrent chunks --------------------------------
-
-DOC=$TMP/doc.md
-"$PYTHON" "$BENCH/gen.py" markdown $DOC_BYTES >"$DOC" ||
-	die "cannot generate the document"
-DOC_MB=$(calc "round($(wc -c <"$DOC") / 1048576, 1)")
-
-# nreq CONTEXT: the requests mtranslate -n makes of the document.
-nreq () {
-	_n=$("$BUILD/mtranslate" -n --context "$1" de <"$DOC" | wc -l)
-	echo $((_n))
+# The request of the request, latency and RSS rows: a 2 KB input, the body
+# mschat sends for it, and the headers curl sends (a file, so that the key
+# is not on a command line).
+PROMPT='Summarize this in one paragraph.'
+IN=$TMP/in2k.txt
+"$PYTHON" "$BENCH/gen.py" text 2048 >"$IN" || die "cannot generate input"
+printf '%s' "$("$BUILD/mschat" -n "$PROMPT" <"$IN")" >"$TMP/body.json" ||
+	die "mschat -n failed"
+printf 'Authorization: Bearer %s\nContent-Type: application/json\n' \
+	"$MS_API_KEY" >"$TMP/headers"
+JQ_PROG='select(startswith("data: ") and . != "data: [DONE]") | .[6:]
+	| fromjson | .choices[0].delta.content // empty'
+# curl_jq URL OUT: the reference pipeline, as one sh command line.
+curl_jq () {
+	printf 'curl -sSN -H @%s --data-binary @%s %s | jq -Rj --unbuffered %s > %s' \
+		"$(q "$TMP/headers")" "$(q "$TMP/body.json")" \
+		"$(q "$1/chat/completions")" "$(q "$JQ_PROG")" "$(q "$2")"
 }
-
-# The smallest --context that gives at most N chunks (binary search).
-context_for () {
-	_lo=1024 _hi=4194304
-	while test $_lo -lt $_hi; do
-		_mid=$(((_lo + _hi) / 2))
-		if test "$(nreq $_mid)" -le "$1"; then _hi=$_mid; else
-			_lo=$((_mid + 1)); fi
-	done
-	echo $_lo
+# mschat_cmd URL OUT: mschat on the input, as one sh command line.
+mschat_cmd () {
+	printf '%s --base-url %s %s < %s > %s' "$(q "$BUILD/mschat")" \
+		"$(q "$1")" "$(q "$PROMPT")" "$(q "$IN")" "$(q "$2")"
 }
+# A typical answer: REQ_DELTAS deltas of 4 characters.
+"$PYTHON" - "$REQ_DELTAS" "$TMP/req.json" "$TMP/req.txt" \
+	"$TMP/latency.json" <<'PYEOF' || die "cannot write the scenarios"
+import json, sys
+n = int(sys.argv[1])
+words = ("The request streams back in small deltas, as a model writes its "
+         "answer token by token; ")
+text = (words * (4 * n // len(words) + 1))[:4 * n]
+opt = {"text": text, "split": 4, "comments": True, "provider": "Mistral",
+       "usage": {"prompt_tokens": 612, "completion_tokens": n,
+                 "total_tokens": 612 + n}}
+json.dump({"responses": [{"stream": opt}]}, open(sys.argv[2], "w"))
+open(sys.argv[3], "w").write(text)
+# Events 5 ms apart, as a model writes them, so that the mock is idle when
+# the client reads: the time is the client's, not the mock's.
+# No role chunk and no comment before the first content event, so that
+# curl alone, which parses nothing, writes its first byte then too: the
+# floor of what the machine, the kernel and libcurl take.
+lat = dict(opt, text=text[:80].rstrip(), gap=0.005, first_gap=0.05,
+           stamp=True, role_chunk=False, comments=False)
+json.dump({"responses": [{"stream": lat}]}, open(sys.argv[4], "w"))
+open(sys.argv[4][:-5] + ".txt", "w").write(text[:80].rstrip())
+PYEOF
 
-# A count of chunks that is a multiple of 8 and at least 16, near CHUNKS.
-CTX='' N=''
-for want in $CHUNKS $((CHUNKS + 8)) $((CHUNKS - 8)) $((CHUNKS + 16)) \
-	$((CHUNKS + 24)); do
-	test "$want" -ge 16 || continue
-	c=$(context_for "$want")
-	n=$(nreq "$c")
-	if test $((n % 8)) -eq 0 && test "$n" -ge 16; then
-		CTX=$c N=$n
-		break
-	fi
-	test -n "$CTX" || CTX=$c N=$n
-done
-test "${N:-0}" -gt 0 || die "mtranslate -n: no requests for the document"
-echo "bench: mtranslate: ${DOC_MB} MB, --context $CTX: $N chunks" >&2
+# --- start-up -------------------------------------------------------------
 
-SCN=$BENCH/echo-200ms.json
-for j in 1 $JOBS; do
-	mock_start "$SCN" "$TMP/log-j$j"
-	T=$(timeit "mtranslate-j$j" "$DOC" "$TMP/out-j$j.md" \
-		"$BUILD/mtranslate" -q --base-url "$MOCK_URL" \
-		--context "$CTX" -j "$j" de) || exit 1
+if wanted startup; then
+	hyper startup -N --warmup 20 --runs "$STARTUP_RUNS" \
+		"$BUILD/ms --version" "curl --version"
+	A=$(median startup 0) B=$(median startup 1)
+	MET=$(calc "'yes' if $A <= $B else 'no'")
+	row "start-up (--version)" "$(calc "'%.2f ms' % ($A * 1000)")" \
+		"$(calc "'%.2f ms' % ($B * 1000)") curl" "$(ratio "$A" "$B")" \
+		"<= 1.0x" "$MET" "hyperfine -N, median of $STARTUP_RUNS"
+fi
+
+# --- one streamed request -------------------------------------------------
+
+if wanted request; then
+	mock_start "$TMP/req.json" /dev/null
+	hyper request --warmup 3 --runs "$RUNS" \
+		"$(mschat_cmd "$MOCK_URL" "$TMP/req-ms.out")" \
+		"$(curl_jq "$MOCK_URL" "$TMP/req-ref.out")"
 	mock_stop
-	cmp -s "$DOC" "$TMP/out-j$j.md" ||
-		die "mtranslate -j $j: the output is not the input echoed back"
-	INFL=$("$PYTHON" "$ROOT/tests/mock/req.py" "$TMP/log-j$j" max-inflight)
-	if test "$j" = 1; then T1=$T INFL1=$INFL; else T8=$T INFL8=$INFL; fi
-done
-FLOOR=$(calc "'%.2f' % ($N * $DELAY)")
-PER=$(calc "round(($T1 - $N * $DELAY) / $N * 1000, 1)")
-row "mtranslate ${DOC_MB} MB, $N chunks, -j 1" "$T1 s" \
-	"$FLOOR s ($N x ${DELAY} s)" "+$PER ms/request, $INFL1 in flight" \
-	"-" "-"
-IDEAL_X=$(calc "min($JOBS, $N)")
-IDEAL_T=$(calc "'%.3f' % ($T1 / $IDEAL_X)")
-SPEEDUP=$(calc "'%.2f' % ($T1 / $T8)")
-FRAC=$(calc "'%.2f' % ($T1 / $T8 / $IDEAL_X)")
-MET=$(calc "'yes' if $T1 / $T8 / $IDEAL_X >= 0.85 else 'no'")
-row "mtranslate ${DOC_MB} MB, $N chunks, -j $JOBS" "$T8 s" \
-	"$IDEAL_T s (ideal)" \
-	"${SPEEDUP}x = $FRAC of ideal ${IDEAL_X}x, $INFL8 in flight" \
-	">= 0.85 of ideal" "$MET"
+	same_answer "$TMP/req.txt" "$TMP/req-ms.out" mschat
+	same_answer "$TMP/req.txt" "$TMP/req-ref.out" "curl | jq"
+	A=$(median request 0) B=$(median request 1)
+	MET=$(calc "'yes' if $A <= $B else 'no'")
+	row "streamed answer, 2 KB in, $REQ_DELTAS deltas" \
+		"$(calc "'%.2f ms' % ($A * 1000)")" \
+		"$(calc "'%.2f ms' % ($B * 1000)") curl|jq" "$(ratio "$A" "$B")" \
+		"<= 1.0x" "$MET" "hyperfine, median of $RUNS"
+fi
 
-# --- msummarize: bounded memory over a huge stream ------------------------
+# --- first-delta latency --------------------------------------------------
 
-mock_start "$ROOT/tests/scenarios/t2-short.json" /dev/null
-R=$("$PYTHON" "$BENCH/measure.py" rss "$SUM_MB" "$TMP/summary" -- \
-	"$BUILD/msummarize" -q -u -j $JOBS --base-url "$MOCK_URL") || exit 1
-mock_stop
-grep -q 'Short summary' "$TMP/summary" ||
-	die "msummarize: no summary at the end"
-# shellcheck disable=SC2086 # R is four words
-set -- $R
-WALL=$1 KB=$2 REQS=$3 HOW=$4
-RSS_MB=$(calc "round($KB / 1024, 1)")
-RATE=$(calc "round($SUM_MB / $WALL, 1)")
-MET=$(calc "'yes' if $KB <= 64 * 1024 else 'no'")
-row "msummarize $SUM_MB MB on stdin, -j $JOBS, peak RSS" "$RSS_MB MB" \
-	"-" "$WALL s, $RATE MB/s, $REQS requests ($HOW)" "<= 64 MB" "$MET"
+if wanted latency; then
+	# Everything on one CPU: on a virtual machine, waking a vCPU that has
+	# gone idle costs milliseconds, which would measure the machine.
+	PIN= PIN_NOTE="not pinned: no taskset"
+	command -v taskset >/dev/null 2>&1 && PIN="taskset -c 0" PIN_NOTE="CPU 0"
+	mock_start "$TMP/latency.json" /dev/null "$TMP/stamps"
+	: >"$TMP/lat-ms" && : >"$TMP/lat-ref" && : >"$TMP/lat-floor"
+	i=0
+	while test $i -lt "$LATENCY_RUNS"; do
+		T=$($PIN "$BUILD/bench/firstbyte" "$TMP/lat.out" "$BUILD/mschat" \
+			--base-url "$MOCK_URL" "$PROMPT" <"$IN") ||
+			die "first delta: mschat failed"
+		echo "$T $(tail -1 "$TMP/stamps")" >>"$TMP/lat-ms"
+		T=$($PIN "$BUILD/bench/firstbyte" "$TMP/lat-ref.out" sh -c \
+			"$(curl_jq "$MOCK_URL" /dev/stdout)") ||
+			die "first delta: curl | jq failed"
+		echo "$T $(tail -1 "$TMP/stamps")" >>"$TMP/lat-ref"
+		T=$($PIN "$BUILD/bench/firstbyte" /dev/null curl -sSN \
+			-H @"$TMP/headers" --data-binary @"$TMP/body.json" \
+			"$MOCK_URL/chat/completions") ||
+			die "first delta: curl failed"
+		echo "$T $(tail -1 "$TMP/stamps")" >>"$TMP/lat-floor"
+		i=$((i + 1))
+	done
+	mock_stop
+	PIN=
+	same_answer "$TMP/latency.txt" "$TMP/lat.out" mschat
+	same_answer "$TMP/latency.txt" "$TMP/lat-ref.out" "curl | jq"
+	# med FILE: the median of "read stamp" differences, in microseconds.
+	med () {
+		"$PYTHON" -c 'import sys
+d = sorted(int(a) - int(b) for a, b in (l.split() for l in open(sys.argv[1])))
+print("%.0f" % (d[len(d) // 2] / 1000))' "$1"
+	}
+	A=$(med "$TMP/lat-ms") B=$(med "$TMP/lat-ref") F=$(med "$TMP/lat-floor")
+	MET=$(calc "'yes' if $A < 1000 else 'no'")
+	row "first delta, mock write to stdout" "$A us" "$B us curl|jq" \
+		"$(ratio "$A" "$B")" "< 1 ms" "$MET" \
+		"median of $LATENCY_RUNS, $PIN_NOTE; floor (curl alone, raw bytes) $F us"
+fi
 
-# The same when one answer is late: the chunks done meanwhile must not pile
-# up.  The first request is answered after 5 s, the others at once.
-mock_start "$BENCH/first-slow.json" /dev/null
-R=$("$PYTHON" "$BENCH/measure.py" rss "$SLOW_MB" "$TMP/summary" -- \
-	"$BUILD/msummarize" -q -u -j $JOBS --base-url "$MOCK_URL") || exit 1
-mock_stop
-grep -q 'Short summary' "$TMP/summary" ||
-	die "msummarize: no summary at the end"
-# shellcheck disable=SC2086 # R is four words
-set -- $R
-WALL=$1 KB=$2 REQS=$3 HOW=$4
-RSS_MB=$(calc "round($KB / 1024, 1)")
-MET=$(calc "'yes' if $KB <= 64 * 1024 else 'no'")
-row "msummarize $SLOW_MB MB, first answer 5 s late, peak RSS" \
-	"$RSS_MB MB" "-" "$WALL s, $REQS requests ($HOW)" "<= 64 MB" "$MET"
+# --- stream handling ------------------------------------------------------
+
+if wanted stream; then
+	SSE=$TMP/stream.sse
+	"$PYTHON" "$BENCH/gen.py" sse "$SSE_EVENTS" "$SSE" "$TMP/stream.txt" ||
+		die "cannot generate the stream"
+	SSE_MB=$(calc "round($(wc -c <"$SSE") / 1e6, 1)")
+	TEXT_BYTES=$(wc -c <"$TMP/stream.txt")
+	set -- $("$BUILD/bench/ssebench" "$SSE" "$SSE_SECONDS") ||
+		die "ssebench failed"
+	test "$2" -eq "$TEXT_BYTES" || test "$2" -eq $((TEXT_BYTES + 1)) ||
+		die "ssebench: $2 bytes of text, not $TEXT_BYTES"
+	PER_PASS=$(($1 / $4))
+	EV=$(calc "$1 / $3")
+	hyper jq-events --runs 3 \
+		"jq -Rj $(q "$JQ_PROG") < $(q "$SSE") > /dev/null"
+	REF_EV=$(calc "$PER_PASS / $(median jq-events 0)")
+	MET=$(calc "'yes' if $EV >= 300000 else 'no'")
+	row "SSE events/s, one core" "$(calc "'%.0f' % $EV")" \
+		"$(calc "'%.0f' % $REF_EV") jq" "$(ratio "$REF_EV" "$EV")" \
+		">= 300000" "$MET" \
+		"ssebench: $PER_PASS events ($SSE_MB MB) x $4, CPU time"
+
+	printf '{"responses": [{"file": {"path": "%s"}}]}\n' "$SSE" \
+		>"$TMP/fast.json"
+	mock_start "$TMP/fast.json" /dev/null
+	hyper e2e --warmup 1 --runs "$LONG_RUNS" \
+		"$(mschat_cmd "$MOCK_URL" "$TMP/e2e-ms.out")" \
+		"$(curl_jq "$MOCK_URL" "$TMP/e2e-ref.out")"
+	mock_stop
+	same_answer "$TMP/stream.txt" "$TMP/e2e-ms.out" mschat
+	same_answer "$TMP/stream.txt" "$TMP/e2e-ref.out" "curl | jq"
+	A=$(median e2e 0) B=$(median e2e 1)
+	row "answer MB/s end to end" \
+		"$(calc "'%.2f MB/s' % ($TEXT_BYTES / $A / 1e6)")" \
+		"$(calc "'%.2f MB/s' % ($TEXT_BYTES / $B / 1e6)") curl|jq" \
+		"$(ratio "$A" "$B")" "-" "-" \
+		"$(calc "'%.0f events/s' % ($PER_PASS / $A)"), median of $LONG_RUNS"
+fi
+
+# --- peak RSS -------------------------------------------------------------
+
+if wanted rss; then
+	mock_start "$TMP/req.json" /dev/null
+	A=$(rss sh -c "exec $(mschat_cmd "$MOCK_URL" /dev/null)")
+	B=$(rss sh -c "$(curl_jq "$MOCK_URL" /dev/null)")
+	F=$(rss "$BUILD/bench/floor" "$MOCK_URL/chat/completions" \
+		"$TMP/body.json")
+	mock_stop
+	MET=$(calc "'yes' if $A <= 8192 else 'no'")
+	row "peak RSS, streamed answer" "$(calc "'%.1f MB' % ($A / 1024)")" \
+		"$(calc "'%.1f MB' % ($B / 1024)") curl|jq" "$(ratio "$A" "$B")" \
+		"<= 8 MB" "$MET" "GNU time, largest of 3"
+	row "peak RSS, libcurl floor" "$(calc "'%.1f MB' % ($A / 1024)")" \
+		"$(calc "'%.1f MB' % ($F / 1024)") floor" "$(ratio "$A" "$F")" \
+		"-" "-" "ms over a program that only sends it: +$((A - F)) KB"
+fi
+
+# --- instruction counts ---------------------------------------------------
+
+if wanted callgrind; then
+	if test -z "$HAVE_VALGRIND"; then
+		row "instructions" "-" "-" "-" "-" "-" "no valgrind"
+	else
+		A=$(instr "$BUILD/ms" --version) B=$(instr curl --version)
+		row "instructions, start-up" "$A" "$B curl" "$(ratio "$A" "$B")" \
+			"-" "-" "callgrind"
+		mock_start "$TMP/req.json" /dev/null
+		A=$(instr "$BUILD/mschat" --base-url "$MOCK_URL" "$PROMPT" <"$IN")
+		B=$(instr curl -sSN -H @"$TMP/headers" \
+			--data-binary @"$TMP/body.json" -o /dev/null \
+			"$MOCK_URL/chat/completions")
+		F=$(instr "$BUILD/bench/floor" "$MOCK_URL/chat/completions" \
+			"$TMP/body.json")
+		mock_stop
+		row "instructions, streamed answer" "$A" "$B curl" \
+			"$(ratio "$A" "$B")" "-" "-" \
+			"callgrind; libcurl floor $F, ms +$(calc "$A - $F")"
+	fi
+fi
+
+# --- long input: mtranslate's ordered concurrent chunks -------------------
+
+if wanted long; then
+	DOC=$TMP/doc.md
+	"$PYTHON" "$BENCH/gen.py" markdown "$DOC_BYTES" >"$DOC" ||
+		die "cannot generate the document"
+	DOC_MB=$(calc "round($(wc -c <"$DOC") / 1048576, 1)")
+
+	# nreq CONTEXT: the requests mtranslate -n makes of the document.
+	nreq () {
+		_n=$("$BUILD/mtranslate" -n --context "$1" de <"$DOC" | wc -l)
+		echo $((_n))
+	}
+	# The smallest --context that gives at most N chunks (binary search).
+	context_for () {
+		_lo=1024 _hi=4194304
+		while test $_lo -lt $_hi; do
+			_mid=$(((_lo + _hi) / 2))
+			if test "$(nreq $_mid)" -le "$1"; then _hi=$_mid; else
+				_lo=$((_mid + 1)); fi
+		done
+		echo $_lo
+	}
+	# A count of chunks that is a multiple of 8 and at least 16, near
+	# CHUNKS.
+	CTX='' N=''
+	for want in $CHUNKS $((CHUNKS + 8)) $((CHUNKS - 8)) $((CHUNKS + 16)) \
+		$((CHUNKS + 24)); do
+		test "$want" -ge 16 || continue
+		c=$(context_for "$want")
+		n=$(nreq "$c")
+		if test $((n % 8)) -eq 0 && test "$n" -ge 16; then
+			CTX=$c N=$n
+			break
+		fi
+		test -n "$CTX" || CTX=$c N=$n
+	done
+	test "${N:-0}" -gt 0 ||
+		die "mtranslate -n: no requests for the document"
+	echo "bench: mtranslate: ${DOC_MB} MB, --context $CTX: $N chunks" >&2
+
+	for j in 1 $JOBS; do
+		mock_start "$BENCH/echo-200ms.json" "$TMP/log-j$j"
+		hyper "mtranslate-j$j" --runs "$LONG_RUNS" \
+			"$(q "$BUILD/mtranslate") -q --base-url $(q "$MOCK_URL") --context $CTX -j $j de < $(q "$DOC") > $(q "$TMP/out-j$j.md")"
+		mock_stop
+		cmp -s "$DOC" "$TMP/out-j$j.md" ||
+			die "mtranslate -j $j: the output is not the input echoed back"
+		INFL=$("$PYTHON" "$ROOT/tests/mock/req.py" "$TMP/log-j$j" \
+			max-inflight)
+		T=$(median "mtranslate-j$j" 0)
+		if test "$j" = 1; then T1=$T INFL1=$INFL; else T8=$T INFL8=$INFL; fi
+	done
+	PER=$(calc "round(($T1 - $N * $DELAY) / $N * 1000, 1)")
+	row "mtranslate ${DOC_MB} MB, $N chunks, -j 1" \
+		"$(calc "'%.3f s' % $T1")" \
+		"$(calc "'%.2f s' % ($N * $DELAY)") floor" \
+		"$(ratio "$T1" "$N * $DELAY")" "-" "-" \
+		"+$PER ms/request, $INFL1 in flight"
+	IDEAL_X=$(calc "min($JOBS, $N)")
+	FRAC=$(calc "'%.2f' % ($T1 / $T8 / $IDEAL_X)")
+	MET=$(calc "'yes' if $T1 / $T8 / $IDEAL_X >= 0.85 else 'no'")
+	row "mtranslate ${DOC_MB} MB, $N chunks, -j $JOBS" \
+		"$(calc "'%.3f s' % $T8")" \
+		"$(calc "'%.3f s' % ($T1 / $IDEAL_X)") ideal" \
+		"$(ratio "$T8" "$T1 / $IDEAL_X")" ">= 0.85 of ideal" "$MET" \
+		"$(calc "'%.2f' % ($T1 / $T8)")x = $FRAC of ideal ${IDEAL_X}x, $INFL8 in flight"
+
+	# --- long input: msummarize in bounded memory ---------------------
+
+	# sumrss MB LABEL: msummarize over MB MiB of prose, against the mock
+	# running; one row.
+	sumrss () {
+		R=$("$PYTHON" "$BENCH/measure.py" rss "$1" "$TMP/summary" -- \
+			"$BUILD/msummarize" -q -u -j $JOBS --base-url "$MOCK_URL") ||
+			exit 1
+		mock_stop
+		grep -q 'Short summary' "$TMP/summary" ||
+			die "msummarize: no summary at the end"
+		_mb=$1
+		# shellcheck disable=SC2086 # R is four words
+		set -- $R "$2"
+		MET=$(calc "'yes' if $2 <= 64 * 1024 else 'no'")
+		row "$5" "$(calc "'%.1f MB' % ($2 / 1024)")" "-" "-" \
+			"<= 64 MB" "$MET" \
+			"$1 s, $(calc "round($_mb / $1, 1)") MB/s, $3 requests ($4)"
+	}
+	mock_start "$ROOT/tests/scenarios/t2-short.json" /dev/null
+	sumrss "$SUM_MB" "msummarize $SUM_MB MB on stdin, -j $JOBS, peak RSS"
+
+	# The same when one answer is late: the chunks done meanwhile must
+	# not pile up.  The first request is answered after SLOW_DELAY s,
+	# the others at once.
+	sed "s/\"delay\": 5,/\"delay\": $SLOW_DELAY,/" \
+		"$BENCH/first-slow.json" >"$TMP/first-slow.json"
+	mock_start "$TMP/first-slow.json" /dev/null
+	sumrss "$SLOW_MB" \
+		"msummarize $SLOW_MB MB, first answer ${SLOW_DELAY} s late, peak RSS"
+fi
 
 # --- the table ------------------------------------------------------------
 
 {
-	printf 'benchmark\tms\treference\tresult\tgoal\tmet\n'
-	cat "$ROWS"
+	printf 'benchmark\tms\treference\tms/ref\tgoal\tmet\thow, and more\n'
+	cat "$TABLE"
 } | "$PYTHON" -c '
 import sys
 rows = [l.rstrip("\n").split("\t") for l in sys.stdin]

@@ -26,12 +26,17 @@
 #               "id"}: a standard non-streamed chat.completion body
 #   parts       a list sent piece by piece, each item its own flushed
 #               write (its own chunk when chunked): a string (its UTF-8
-#               bytes), {"hex": "e282"}, {"delay": S}, {"drop": true}
+#               bytes), {"hex": "e282"}, {"delay": S}, {"stamp": true}
+#               (the next write's time goes to the --stamps file),
+#               {"drop": true}
 #               (close at once, no terminating chunk; "reset": with a
 #               TCP RST), {"hang": true}
 #               (write nothing more until the client leaves, or 120 s)
 #   stream      options for a generated OpenAI-style SSE answer (see
 #               sse_items below)
+#   file        {"path": P, "write": N}: the bytes of the file P (a
+#               recorded SSE stream, say) as text/event-stream, in writes
+#               of N bytes (default 65536), as fast as the client reads
 #   echo        {"transform": "upper"|"lower"|"same", "stream": null|true|
 #               false, "delay": S, plus any stream option}: answers with
 #               the last user message of the request, as SSE when the
@@ -41,6 +46,11 @@
 # {"n", "t", "method", "path", "headers", "body", "raw", "inflight"} where
 # t is seconds since the server started and inflight counts the requests
 # being served when this one started, itself included.
+#
+# With --stamps FILE, the time of each write marked by a "stamp" item (the
+# stream option "stamp" marks the first content event) is appended to FILE
+# as one line, CLOCK_MONOTONIC nanoseconds, so that a reader on the same
+# machine can tell how long the bytes took to reach it.
 #
 # The port is written to the port file (atomically) once the socket
 # listens.  SIGTERM, or the death of the parent process, ends the server.
@@ -63,12 +73,13 @@ CREATED = 1700000000
 
 RESPONSE_KEYS = {"status", "reason", "headers", "delay", "drop", "framing",
                  "comment"}
-BODY_FORMS = ("text", "json", "completion", "parts", "stream", "echo")
+BODY_FORMS = ("text", "json", "completion", "parts", "stream", "echo",
+              "file")
 STREAM_KEYS = {"text", "split", "split_bytes", "write_gap", "gap",
                "role_chunk", "role_every", "comments", "crlf", "eol",
                "finish_reason", "finish_delta", "finish_with_content",
                "usage", "usage_on_finish", "done", "model", "provider", "id",
-               "ascii_escape", "system_fingerprint"}
+               "ascii_escape", "system_fingerprint", "first_gap", "stamp"}
 ECHO_KEYS = STREAM_KEYS - {"text"} | {"transform", "stream", "delay"}
 
 
@@ -131,6 +142,9 @@ def sse_items(opt, text):
       model, provider, id, system_fingerprint   chunk fields
       ascii_escape        non-ASCII as backslash-u escapes (JSON \\uXXXX)
       gap                 seconds between events
+      first_gap           seconds before the first content event
+      stamp               true: the time of the first content event's
+                          write goes to the --stamps file
       split_bytes         true: also cut every write inside multi-byte
                           characters, between CR and LF, after "dat" and
                           in the middle; N: every N bytes
@@ -196,9 +210,15 @@ def sse_items(opt, text):
         events.append("data: [DONE]" + eol + eol)
 
     items = []
-    for e in events:
+    first = next((i for i, e in enumerate(events) if '"content":' in e
+                  and '"content":""' not in e), None)
+    for i, e in enumerate(events):
         if gap and items:
             items.append({"delay": gap})
+        if i == first and opt.get("first_gap"):
+            items.append({"delay": float(opt["first_gap"])})
+        if i == first and opt.get("stamp"):
+            items.append({"stamp": True})
         items.append(e)
     sb = opt.get("split_bytes")
     if sb:
@@ -279,10 +299,12 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
     allow_reuse_address = True
 
-    def __init__(self, scenario, log_path):
+    def __init__(self, scenario, log_path, stamps_path=None):
         super().__init__(("127.0.0.1", 0), Handler)
         self.responses = scenario["responses"]
         self.log = open(log_path, "a", encoding="utf-8")
+        self.stamps = open(stamps_path, "a") if stamps_path else None
+        self.files = {}
         self.lock = threading.Lock()
         self.count = 0
         self.inflight = 0
@@ -461,6 +483,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.pieces(resp, sse_items(opt, opt.get("text", "")))
             elif "echo" in resp:
                 self.echo(resp, body)
+            elif "file" in resp:
+                self.file(resp, resp["file"])
         except ClientGone:
             self.close_connection = True
 
@@ -485,13 +509,19 @@ class Handler(BaseHTTPRequestHandler):
         if framing == "length":
             length = sum(len(b) for b in blobs if isinstance(b, bytes))
         self.head(resp, ctype, length=length, framing=framing)
+        stamp = False
         for b in blobs:
             if isinstance(b, bytes):
                 if not b:
                     continue    # an empty chunk would end a chunked body
                 if framing == "chunked":
                     b = b"%x\r\n%s\r\n" % (len(b), b)
+                if stamp:
+                    self.stamp()
+                    stamp = False
                 self.send(b)
+            elif "stamp" in b:
+                stamp = True
             elif "delay" in b:
                 self.wait(float(b["delay"]))
             elif "drop" in b:
@@ -505,6 +535,30 @@ class Handler(BaseHTTPRequestHandler):
             self.send(b"0\r\n\r\n")
         elif framing == "close":
             self.drop(True)
+
+    def stamp(self):
+        """Note the time of the write about to be made in --stamps."""
+        t = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        srv = self.server
+        if srv.stamps is not None:
+            with srv.lock:
+                srv.stamps.write(f"{t}\n")
+                srv.stamps.flush()
+
+    def file(self, resp, opt):
+        """A file's bytes as an event stream, in large writes, at once."""
+        path = opt["path"]
+        data = self.server.files.get(path)
+        if data is None:
+            with open(path, "rb") as f:
+                data = self.server.files[path] = f.read()
+        n = int(opt.get("write", 65536))
+        view = memoryview(data)
+        self.head(resp, "text/event-stream", framing="chunked")
+        for i in range(0, len(data), n):
+            piece = view[i:i + n]
+            self.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.send(b"0\r\n\r\n")
 
     def echo(self, resp, body):
         """Answer with the (transformed) last user message of the request."""
@@ -555,6 +609,7 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--lifetime", type=float, default=900,
                     help="exit after this many seconds (a safety net)")
+    ap.add_argument("--stamps", help="append the times of stamped writes")
     ap.add_argument("scenario")
     args = ap.parse_args()
     try:
@@ -564,7 +619,7 @@ def main():
     except (OSError, ValueError, ScenarioError) as e:
         sys.exit(f"server.py: {args.scenario}: {e}")
 
-    server = Server(scenario, args.log)
+    server = Server(scenario, args.log, args.stamps)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     threading.Thread(target=watch_parent, args=(os.getppid(), args.lifetime),
                      daemon=True).start()
