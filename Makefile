@@ -79,7 +79,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
 
 # The programs make bench runs (built by make check too, so they keep
 # compiling): ssebench uses libms; floor is libcurl alone, on purpose.
-$(B)/bench/ssebench: tests/bench/ssebench.c $(B)/libms.a
+$(B)/bench/ssebench: tests/bench/ssebench.c lib/ms.h $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
 $(B)/bench/firstbyte: tests/bench/firstbyte.c $(B)/.flags

@@ -134,6 +134,9 @@ struct ms_resp {
 	char provider[128];
 	char model[256];
 	struct ms_usage usage;
+	int slow;	    /* read every event with json-c (for tests) */
+	long fast;	    /* events the fast path read (tests, benchmarks) */
+	struct ms_buf text; /* a delta with escapes, decoded */
 };
 
 void ms_resp_init(struct ms_resp *, ms_delta_fn, void *arg);

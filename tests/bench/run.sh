@@ -398,7 +398,7 @@ if wanted stream; then
 	row "SSE events/s, one core" "$(calc "'%.0f' % $EV")" \
 		"$(calc "'%.0f' % $REF_EV") jq" "$(ratio "$REF_EV" "$EV")" \
 		">= 300000" "$MET" \
-		"ssebench: $PER_PASS events ($SSE_MB MB) x $4, CPU time"
+		"ssebench: $PER_PASS events ($SSE_MB MB) x $4, CPU time, $(calc "'%.1f' % (100 * $5 / $1)")% by the fast path"
 
 	printf '{"responses": [{"file": {"path": "%s"}}]}\n' "$SSE" \
 		>"$TMP/fast.json"

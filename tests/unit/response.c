@@ -25,6 +25,7 @@ struct result {
 };
 
 static int fail_after = -1; /* the delta callback fails after N calls */
+static int slow_json;	    /* read every event with json-c alone */
 
 static int
 on_delta(void *arg, const char *s, size_t n)
@@ -91,6 +92,7 @@ stream(const char *in, size_t len, const size_t *cuts, size_t ncuts,
 	ms_error_clear(&err);
 	ms_sse_init(&p);
 	ms_resp_init(&res->r, on_delta, res);
+	res->r.slow = slow_json;
 	for (i = 0; i <= ncuts && rc == 0; i++) {
 		to = i < ncuts ? cuts[i] : len;
 		ms_sse_feed(&p, in + at, to - at);
@@ -167,6 +169,15 @@ splits(const char *name, const char *in, size_t len, struct result *whole)
 		free(all);
 	}
 	ok(bad == 0, "%s: same result at every split", name);
+	/* The fast path for events gives what json-c alone gives. */
+	fail_after = saved;
+	res_init(&res);
+	slow_json = 1;
+	stream(in, len, NULL, 0, &res);
+	slow_json = 0;
+	res_summary(&res, &got);
+	is_str(got.data, want.data, "%s: same result with json-c alone", name);
+	res_release(&res);
 	/* Every prefix: no crash; a cut stream never passes as complete
 	 * unless it already had its finish_reason or [DONE]. */
 	bad = 0;
@@ -1193,6 +1204,185 @@ test_crashes(void)
 	    "metadata.raw does not crash");
 }
 
+/*
+ * The fast path for events: each event gives the same with it as with
+ * json-c alone, and the fast path reads the common shapes itself (fast 1)
+ * and leaves the rest to json-c (fast 0).
+ */
+static void
+test_fast_path(void)
+{
+	static const struct {
+		const char *name, *event;
+		int fast;
+	} t[] = {
+		{ "openrouter chunk",
+		    "{\"id\":\"gen-1\",\"provider\":\"Mistral\",\"model\":"
+		    "\"mistralai/mistral-small\",\"object\":\"chat.completion."
+		    "chunk\",\"created\":1764080000,\"choices\":[{\"index\":0,"
+		    "\"delta\":{\"role\":\"assistant\",\"content\":\" word\"},"
+		    "\"finish_reason\":null,\"native_finish_reason\":null,"
+		    "\"logprobs\":null}]}",
+		    1 },
+		{ "spaces everywhere",
+		    " { \"choices\" : [ { \"delta\" : { \"content\" : \"a\" } "
+		    ", \"finish_reason\" : \"stop\" } ] } ",
+		    1 },
+		{ "escapes",
+		    "{\"choices\":[{\"delta\":{\"content\":"
+		    "\"\\n\\\"\\\\\\/\\t\\b\\f\\r\\u00e9\\u20ac\\u0041\"}}]}",
+		    1 },
+		{ "surrogate pair",
+		    "{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\\ude00\"}}]}",
+		    0 },
+		{ "lone surrogate",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\\ud83d\"}}]}",
+		    0 },
+		{ "escaped NUL",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\\u0000b\"}}]}",
+		    0 },
+		{ "raw UTF-8 and bad bytes",
+		    "{\"choices\":[{\"delta\":{\"content\":\"\xc3\xa9\xff\x80\"}}]}",
+		    1 },
+		{ "raw control character",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\x01\"}}]}", 0 },
+		{ "content twice",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":"
+		    "\"b\"}}]}",
+		    0 },
+		{ "null, then content",
+		    "{\"choices\":[{\"delta\":{\"content\":null,\"content\":"
+		    "\"b\"}}]}",
+		    1 },
+		{ "delta twice",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\"},\"delta\":{}}]}",
+		    0 },
+		{ "choices twice",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"choices\":"
+		    "[]}",
+		    0 },
+		{ "model twice", "{\"model\":\"a\",\"model\":\"b\"}", 0 },
+		{ "model null, then a string",
+		    "{\"model\":null,\"model\":\"b\"}", 1 },
+		{ "model a number, then a string",
+		    "{\"model\":1,\"model\":\"b\"}", 1 },
+		{ "escaped model", "{\"model\":\"a\\u0062\"}", 0 },
+		{ "escaped key",
+		    "{\"choices\":[{\"delta\":{\"cont\\u0065nt\":\"a\"}}]}",
+		    0 },
+		{ "long model",
+		    "{\"model\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "yyy\"}",
+		    1 },
+		{ "content null",
+		    "{\"choices\":[{\"delta\":{\"content\":null}}]}", 1 },
+		{ "content a number",
+		    "{\"choices\":[{\"delta\":{\"content\":5}}]}", 0 },
+		{ "content parts",
+		    "{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\","
+		    "\"text\":\"a\"}]}}]}",
+		    0 },
+		{ "delta null", "{\"choices\":[{\"delta\":null}]}", 0 },
+		{ "message in a chunk",
+		    "{\"choices\":[{\"message\":{\"content\":\"a\"}}]}", 0 },
+		{ "finish_reason error",
+		    "{\"choices\":[{\"delta\":{},\"finish_reason\":\"error\"}]}",
+		    1 },
+		{ "finish_reason empty",
+		    "{\"choices\":[{\"delta\":{},\"finish_reason\":\"\"}]}",
+		    1 },
+		{ "finish_reason a number",
+		    "{\"choices\":[{\"delta\":{},\"finish_reason\":1}]}", 1 },
+		{ "escaped finish_reason",
+		    "{\"choices\":[{\"delta\":{},\"finish_reason\":\"st\\u006fp\"}"
+		    "]}",
+		    0 },
+		{ "usage", "{\"choices\":[],\"usage\":{\"prompt_tokens\":5}}",
+		    0 },
+		{ "usage null", "{\"choices\":[],\"usage\":null}", 1 },
+		{ "error", "{\"error\":{\"message\":\"boom\",\"code\":502}}",
+		    0 },
+		{ "error null",
+		    "{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}",
+		    1 },
+		{ "error in a choice",
+		    "{\"choices\":[{\"error\":{\"message\":\"boom\"}}]}", 0 },
+		{ "choices empty", "{\"choices\":[]}", 1 },
+		{ "choices a string", "{\"choices\":\"x\"}", 1 },
+		{ "a choice not an object", "{\"choices\":[1]}", 0 },
+		{ "second choice skipped",
+		    "{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{"
+		    "\"content\":\"b\"}},[1,{\"x\":[true,false,null]}]]}",
+		    1 },
+		{ "empty object", "{}", 1 },
+		{ "numbers",
+		    "{\"a\":[0,-0,1.5,-12.25,123456789012345],\"choices\":[]}",
+		    1 },
+		{ "exponent", "{\"a\":1e5,\"choices\":[]}", 0 },
+		{ "leading zero", "{\"a\":01,\"choices\":[]}", 0 },
+		{ "long number", "{\"a\":12345678901234567890,\"choices\":[]}",
+		    0 },
+		{ "bare minus", "{\"a\":-,\"choices\":[]}", 0 },
+		{ "NaN", "{\"a\":NaN,\"choices\":[]}", 0 },
+		{ "bad literal", "{\"a\":nul,\"choices\":[]}", 0 },
+		{ "literal run on", "{\"a\":truex,\"choices\":[]}", 0 },
+		{ "trailing comma", "{\"choices\":[],}", 0 },
+		{ "single quotes", "{'choices':[]}", 0 },
+		{ "comment", "{/* c */\"choices\":[]}", 0 },
+		{ "bytes after the object", "{\"choices\":[]} x", 0 },
+		{ "two objects", "{\"choices\":[]}{}", 0 },
+		{ "cut short", "{\"choices\":[{\"delta\":{\"content\":\"a\"}}",
+		    0 },
+		{ "an array", "[{\"choices\":[]}]", 0 },
+		{ "nested 20 deep",
+		    "{\"x\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]],\"choices\":"
+		    "[{\"delta\":{\"content\":\"a\"}}]}",
+		    1 },
+		{ "nested 30 deep",
+		    "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]"
+		    "]]]]]]],\"choices\":[{\"delta\":{\"content\":\"a\"}}]}",
+		    0 },
+		{ "nested 40 deep",
+		    "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]"
+		    "]]]]]]]]]]]]]]]]]]]]]]]]]],\"choices\":[]}",
+		    0 },
+	};
+	struct result fast, slow;
+	struct ms_buf a, b, in;
+	size_t i;
+
+	ms_buf_init(&a);
+	ms_buf_init(&b);
+	ms_buf_init(&in);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ms_buf_reset(&in);
+		ms_buf_printf(&in, "data: %s\n\ndata: [DONE]\n\n", t[i].event);
+		res_init(&fast);
+		res_init(&slow);
+		stream(in.data, in.len, NULL, 0, &fast);
+		slow_json = 1;
+		stream(in.data, in.len, NULL, 0, &slow);
+		slow_json = 0;
+		res_summary(&fast, &a);
+		res_summary(&slow, &b);
+		is_str(a.data, b.data, "fast path: %s: as json-c reads it",
+		    t[i].name);
+		is_int(fast.r.fast, t[i].fast, "fast path: %s: %s", t[i].name,
+		    t[i].fast ? "read fast" : "left to json-c");
+		is_int(slow.r.fast, 0, "fast path: %s: not taken when slow",
+		    t[i].name);
+		res_release(&fast);
+		res_release(&slow);
+	}
+	ms_buf_release(&a);
+	ms_buf_release(&b);
+	ms_buf_release(&in);
+}
+
 int
 main(void)
 {
@@ -1204,5 +1394,6 @@ main(void)
 	test_null_callback();
 	test_body();
 	test_error_message();
+	test_fast_path();
 	return done();
 }
