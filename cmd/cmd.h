@@ -116,6 +116,7 @@ void cmd_dry_headers(struct cmd *, struct plan *);
 int cmd_fail(struct cmd *, struct ms_error *);
 int cmd_out_fd(void *, const char *, size_t);
 int cmd_delta_stream(void *, const char *, size_t);
+int cmd_delta_flush(void *);
 int cmd_delta_buffer(void *, const char *, size_t);
 void cmd_catch_signals(void);
 /* The text as the model reads it: CRLF as LF when every line ends so. */

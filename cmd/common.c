@@ -628,6 +628,12 @@ cmd_delta_stream(void *arg, const char *s, size_t n)
 }
 
 int
+cmd_delta_flush(void *arg)
+{
+	return ms_out_flush(arg);
+}
+
+int
 cmd_delta_buffer(void *arg, const char *s, size_t n)
 {
 	return ms_buf_add(arg, s, n) == -1 ? MS_ESOFTWARE : 0;
@@ -1042,8 +1048,11 @@ single(struct cmd *c, struct plan *p)
 	out.nl = c->raw ? MS_NL_RAW : c->nl;
 	out.head = c->head;
 	out.tail = c->tail;
+	out.batch = 1; /* one write for the deltas of one read */
 	ms_resp_init(&resp, p->buffered ? cmd_delta_buffer : cmd_delta_stream,
 	    p->buffered ? (void *)&answer : (void *)&out);
+	if (!p->buffered)
+		resp.on_flush = cmd_delta_flush;
 	rc = ms_http_chat(&p->ho, body.data, body.len, &resp, &st, &err);
 	ms_buf_wipe(&p->key);
 	status = 0;

@@ -163,6 +163,7 @@ out_setup(struct job *j, struct ms_out *o, int fenced, int crlf,
 	o->nl = c->raw ? MS_NL_RAW : nl;
 	o->head = head;
 	o->tail = tail;
+	o->batch = 1; /* one write for the deltas of one read */
 }
 
 /* The next chunk of input, reading more as needed: 1, or 0 at the end. */
@@ -229,9 +230,10 @@ piece_new(struct job *j, int live)
 	ms_buf_init(&pc->body);
 	ms_buf_init(&pc->answer);
 	ms_out_init(&pc->out, cmd_out_fd, NULL);
-	if (live)
+	if (live) {
 		ms_resp_init(&pc->resp, cmd_delta_stream, &pc->out);
-	else
+		pc->resp.on_flush = cmd_delta_flush;
+	} else
 		ms_resp_init(&pc->resp, cmd_delta_buffer, &pc->answer);
 	return pc;
 }

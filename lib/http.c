@@ -123,7 +123,10 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Take every complete event out of the parser. */
+/*
+ * Take every complete event out of the parser, then flush: what one read
+ * brought is written at once, in one write, even when an event failed.
+ */
 static int
 drain(struct xfer *x)
 {
@@ -132,10 +135,16 @@ drain(struct xfer *x)
 
 	while ((rc = ms_sse_next(&x->sse, &ev)) == 1)
 		if (ms_resp_event(x->resp, &ev, x->err) == -1)
-			return -1;
-	if (rc == -1)
+			break;
+	if (rc == 1) {
+		ms_resp_flush(x->resp, NULL);
+		return -1;
+	}
+	if (rc == -1) {
+		ms_resp_flush(x->resp, NULL);
 		return ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
-	return 0;
+	}
+	return ms_resp_flush(x->resp, x->err);
 }
 
 static size_t
@@ -489,6 +498,8 @@ classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
 		logf_(o, "HTTP %ld, first byte after %.3f s", x->status, fb);
 		if (x->mode == MODE_JSON) {
 			rc = ms_resp_body(resp, x->body.data, x->body.len, err);
+			if (ms_resp_flush(resp, rc == 0 ? err : NULL) == -1)
+				rc = -1;
 		} else if (x->mode == MODE_OTHER) {
 			ms_error_message(
 			    x->body.data, x->body.len, msg, sizeof(msg) - 200);

@@ -114,6 +114,8 @@ int ms_sse_next(struct ms_sse *, struct ms_sse_event *ev);
  */
 /* Returns 0, or an ms_errkind to stop (MS_EPIPE when the reader left). */
 typedef int (*ms_delta_fn)(void *arg, const char *text, size_t len);
+/* Write what the delta function held back; 0, or an ms_errkind. */
+typedef int (*ms_flush_fn)(void *arg);
 
 struct ms_usage {
 	long prompt_tokens;
@@ -125,6 +127,7 @@ struct ms_usage {
 
 struct ms_resp {
 	ms_delta_fn on_delta;
+	ms_flush_fn on_flush; /* optional: after each piece of input read */
 	void *arg;
 	void *tok;	 /* json-c tokener, reused for every event */
 	int done;	 /* [DONE] was seen */
@@ -154,6 +157,11 @@ int ms_resp_body(
 /* End of the stream: -1 with MS_EPROTOCOL when it was cut short. */
 int ms_resp_end(struct ms_resp *, struct ms_error *);
 /*
+ * The caller has handed over all it has read for now: on_flush, if set.
+ * The deltas of one read go out in one write, and none waits for the next.
+ */
+int ms_resp_flush(struct ms_resp *, struct ms_error *);
+/*
  * Find the human-readable message in an error body of any provider's
  * shape (JSON or not) and write it to out, one line, at most outsz - 1
  * bytes.  Returns the length written.
@@ -182,11 +190,12 @@ struct ms_out {
 	enum ms_final_nl nl;
 	const char *head; /* written before the answer (leading blanks) */
 	const char *tail; /* MS_NL_KEEP: written after the answer */
+	int batch;	  /* ms_out_write holds its text for ms_out_flush */
 	/* state */
 	int fstate;	       /* fence: deciding, fenced, or passing */
 	struct ms_buf fence;   /* bytes held while the fence is undecided */
 	struct ms_buf ws;      /* blanks held back until text follows */
-	struct ms_buf scratch; /* what one call writes */
+	struct ms_buf scratch; /* what the next write writes */
 	int started;	       /* text has been written */
 };
 
@@ -207,6 +216,8 @@ void ms_out_release(struct ms_out *);
  */
 int ms_out_write(struct ms_out *, const char *, size_t);
 int ms_out_finish(struct ms_out *);
+/* With batch set: write what ms_out_write has held, if anything. */
+int ms_out_flush(struct ms_out *);
 
 /*
  * Token estimate for the context budget: never below the count of

@@ -169,12 +169,23 @@ fenced(struct ms_out *o)
 }
 
 int
+ms_out_flush(struct ms_out *o)
+{
+	int rc;
+
+	if (o->scratch.len == 0)
+		return 0;
+	rc = o->write(o->arg, o->scratch.data, o->scratch.len);
+	ms_buf_reset(&o->scratch);
+	return rc;
+}
+
+int
 ms_out_write(struct ms_out *o, const char *s, size_t n)
 {
 	size_t end;
 	int rc = 0;
 
-	ms_buf_reset(&o->scratch);
 	switch (o->strip_fence ? o->fstate : F_PASS) {
 	case F_START:
 		if (ms_buf_add(&o->fence, s, n) == -1)
@@ -205,9 +216,7 @@ ms_out_write(struct ms_out *o, const char *s, size_t n)
 	}
 	if (rc == -1)
 		return MS_ESOFTWARE;
-	if (o->scratch.len == 0)
-		return 0;
-	return o->write(o->arg, o->scratch.data, o->scratch.len);
+	return o->batch ? 0 : ms_out_flush(o);
 }
 
 int
@@ -215,7 +224,6 @@ ms_out_finish(struct ms_out *o)
 {
 	int complete = 0;
 
-	ms_buf_reset(&o->scratch);
 	if (o->strip_fence && o->fence.len > 0) {
 		/* An unclosed fence stays as written; a closing one goes. */
 		if (o->fstate == F_FENCED && o->fence.data[0] == '\n')
@@ -238,9 +246,7 @@ ms_out_finish(struct ms_out *o)
 		break;
 	}
 	ms_buf_reset(&o->ws);
-	if (o->scratch.len == 0)
-		return 0;
-	return o->write(o->arg, o->scratch.data, o->scratch.len);
+	return ms_out_flush(o);
 }
 
 int

@@ -483,6 +483,27 @@ hex4(const char *p, unsigned *v)
 	return 0;
 }
 
+/* The bytes a string holds as they are: all but '"', '\\' and controls. */
+/* clang-format off */
+static const unsigned char plain[256] = {
+	[0x20] =
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x50 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x70 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x90 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xa0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xb0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xc0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xd0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xe0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xf0 */
+};
+/* clang-format on */
+
 /* A string, at its opening quote: its raw bytes in *sp.  -1: decline. */
 static int
 scan_string(struct scan *sc, struct span *sp)
@@ -496,8 +517,7 @@ scan_string(struct scan *sc, struct span *sp)
 	p = ++sc->p;
 	sp->esc = 0;
 	for (;;) {
-		while (p < sc->end && *p != '"' && *p != '\\' &&
-		    (unsigned char)*p >= 0x20)
+		while (p < sc->end && plain[(unsigned char)*p])
 			p++;
 		if (p >= sc->end || (unsigned char)*p < 0x20)
 			return -1;
@@ -938,6 +958,17 @@ ms_resp_body(
 	}
 	json_object_put(o);
 	return rc;
+}
+
+int
+ms_resp_flush(struct ms_resp *r, struct ms_error *err)
+{
+	int kind;
+
+	if (r->on_flush == NULL || (kind = r->on_flush(r->arg)) == 0)
+		return 0;
+	return ms_error_set(
+	    err, (enum ms_errkind)kind, "cannot write the answer");
 }
 
 int

@@ -102,6 +102,17 @@ line(struct ms_sse *p, const char *s, size_t n)
 	return 0;
 }
 
+/* Where the line at from ends: its first CR or LF, or n (memchr is fast). */
+static size_t
+eol(const char *s, size_t from, size_t n)
+{
+	const char *lf = memchr(s + from, '\n', n - from);
+	size_t end = lf != NULL ? (size_t)(lf - s) : n;
+	const char *cr = memchr(s + from, '\r', end - from);
+
+	return cr != NULL ? (size_t)(cr - s) : end;
+}
+
 int
 ms_sse_next(struct ms_sse *p, struct ms_sse_event *ev)
 {
@@ -116,9 +127,7 @@ ms_sse_next(struct ms_sse *p, struct ms_sse_event *ev)
 				p->pos++;
 			p->skip_lf = 0;
 		}
-		for (i = p->pos; i < n && s[i] != '\n' && s[i] != '\r'; i++)
-			;
-		if (i == n) {
+		if ((i = eol(s, p->pos, n)) == n) {
 			if (!p->eof)
 				return 0;
 			/* End of input: the last line counts without its end. */

@@ -18,12 +18,15 @@ struct cfg {
 };
 
 static int fail_writes; /* the write function fails with MS_EPIPE */
+static int batch;	/* batch mode, flushed after every other write */
+static int nwrites;	/* calls of the write function */
 
 static int
 collect(void *arg, const char *s, size_t n)
 {
 	struct ms_buf *b = arg;
 
+	nwrites++;
 	if (n == 0)
 		ms_buf_addstr(b, "<EMPTY WRITE>");
 	if (fail_writes)
@@ -46,9 +49,13 @@ run(const struct cfg *c, const char *in, size_t len, const size_t *cuts,
 	o.nl = c->nl;
 	o.head = c->head;
 	o.tail = c->tail;
+	o.batch = batch;
 	for (i = 0; i <= ncuts; i++) {
 		to = i < ncuts ? cuts[i] : len;
 		if ((r = ms_out_write(&o, in + at, to - at)) != 0 && rc == 0)
+			rc = r;
+		if (batch && i % 2 == 1 && (r = ms_out_flush(&o)) != 0 &&
+		    rc == 0)
 			rc = r;
 		at = to;
 	}
@@ -103,8 +110,23 @@ check(const char *name, const struct cfg *c, const char *in, const char *want)
 	    bad++ == 0)
 		is_mem(got.data, got.len, ref.data, ref.len, "%s: byte by byte",
 		    name);
-	free(all);
 	ok(bad == 0, "%s: same bytes at every split", name);
+	/* Batched: the same bytes, in no more writes than flushes. */
+	batch = 1;
+	for (i = 0, bad = 0; i < len; i++)
+		all[i] = i + 1;
+	ms_buf_reset(&got);
+	nwrites = 0;
+	run(c, in, len, all, len, &got);
+	if ((got.len != ref.len || memcmp(got.data, ref.data, ref.len)) &&
+	    bad++ == 0)
+		is_mem(got.data, got.len, ref.data, ref.len,
+		    "%s: batched, byte by byte", name);
+	ok(nwrites <= (int)len / 2 + 2, "%s: batched: %d writes for %zu bytes",
+	    name, nwrites, len);
+	batch = 0;
+	free(all);
+	ok(bad == 0, "%s: batched, the same bytes", name);
 	ms_buf_release(&got);
 	ms_buf_release(&ref);
 }

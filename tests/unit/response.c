@@ -1383,6 +1383,40 @@ test_fast_path(void)
 	ms_buf_release(&in);
 }
 
+static int flushes;
+
+static int
+on_flush(void *arg)
+{
+	(void)arg;
+	flushes++;
+	return fail_after == 0 ? MS_EPIPE : 0;
+}
+
+/* ms_resp_flush: calls on_flush, and turns its failure into an error. */
+static void
+test_flush(void)
+{
+	struct ms_resp r;
+	struct ms_error err;
+
+	ms_error_clear(&err);
+	ms_resp_init(&r, on_delta, NULL);
+	is_int(ms_resp_flush(&r, &err), 0, "flush: no on_flush, nothing to do");
+	r.on_flush = on_flush;
+	flushes = 0;
+	fail_after = -1;
+	is_int(ms_resp_flush(&r, &err), 0, "flush: on_flush succeeds");
+	is_int(flushes, 1, "flush: on_flush called once");
+	fail_after = 0;
+	is_int(ms_resp_flush(&r, &err), -1, "flush: on_flush fails");
+	is_int(err.kind, MS_EPIPE, "flush: with its kind");
+	is_str(err.msg, "cannot write the answer", "flush: and a message");
+	is_int(ms_resp_flush(&r, NULL), -1, "flush: no error to fill");
+	fail_after = -1;
+	ms_resp_release(&r);
+}
+
 int
 main(void)
 {
@@ -1395,5 +1429,6 @@ main(void)
 	test_body();
 	test_error_message();
 	test_fast_path();
+	test_flush();
 	return done();
 }
