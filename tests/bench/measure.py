@@ -1,10 +1,7 @@
 #!/usr/bin/env python3
-"""Time a command, or measure its peak RSS over generated input, for make bench."""
+"""Measure a command's peak RSS over generated input, for make bench."""
 
 # Usage:
-#   measure.py time RUNS IN OUT -- CMD ...
-#       Run CMD RUNS times, standard input from the file IN, standard
-#       output to the file OUT, and print "MEDIAN MIN MAX" wall seconds.
 #   measure.py rss MB OUT -- CMD ...
 #       Run CMD once with MB MiB of generated prose (gen.py text) written
 #       into its standard input as it is made, standard output to the file
@@ -30,21 +27,6 @@ import gen  # noqa: E402
 def fail(msg, err=b""):
     sys.stderr.buffer.write(err)
     sys.exit(f"measure.py: {msg}")
-
-
-def run_time(runs, path_in, path_out, cmd):
-    times = []
-    for _ in range(runs):
-        with open(path_in, "rb") as fi, open(path_out, "wb") as fo:
-            t0 = time.monotonic()
-            p = subprocess.run(cmd, stdin=fi, stdout=fo,
-                               stderr=subprocess.PIPE)
-            t = time.monotonic() - t0
-        if p.returncode != 0:
-            fail(f"{cmd[0]} exited with status {p.returncode}", p.stderr)
-        times.append(t)
-    times.sort()
-    print(f"{times[len(times) // 2]:.3f} {times[0]:.3f} {times[-1]:.3f}")
 
 
 def run_rss(mb, path_out, cmd):
@@ -89,13 +71,10 @@ def run_rss(mb, path_out, cmd):
 def main():
     a = sys.argv[1:]
     if "--" not in a or len(a) < 4:
-        fail("usage: measure.py time RUNS IN OUT -- CMD ... | "
-             "rss MB OUT -- CMD ...")
+        fail("usage: measure.py rss MB OUT -- CMD ...")
     i = a.index("--")
     head, cmd = a[:i], a[i + 1:]
-    if head[0] == "time" and len(head) == 4 and cmd:
-        run_time(int(head[1]), head[2], head[3], cmd)
-    elif head[0] == "rss" and len(head) == 3 and cmd:
+    if head[0] == "rss" and len(head) == 3 and cmd:
         run_rss(int(head[1]), head[2], cmd)
     else:
         fail("bad arguments")
