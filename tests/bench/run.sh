@@ -280,6 +280,20 @@ mschat_cmd () {
 	printf '%s --base-url %s %s < %s > %s' "$(q "$BUILD/mschat")" \
 		"$(q "$1")" "$(q "$PROMPT")" "$(q "$IN")" "$(q "$2")"
 }
+# versus NAME SCENARIO ANSWER WARMUP RUNS: mschat against curl | jq, timed
+# by hyperfine against the mock playing SCENARIO; both must print the text
+# in the file ANSWER.  Sets A and B, the medians of the two, in seconds.
+versus () {
+	mock_start "$2" /dev/null
+	hyper "$1" --warmup "$4" --runs "$5" \
+		"$(mschat_cmd "$MOCK_URL" "$TMP/$1-ms.out")" \
+		"$(curl_jq "$MOCK_URL" "$TMP/$1-ref.out")"
+	mock_stop
+	same_answer "$3" "$TMP/$1-ms.out" mschat
+	same_answer "$3" "$TMP/$1-ref.out" "curl | jq"
+	A=$(median "$1" 0) B=$(median "$1" 1)
+}
+
 # A typical answer: REQ_DELTAS deltas of 4 characters.
 "$PYTHON" - "$REQ_DELTAS" "$TMP/req.json" "$TMP/req.txt" \
 	"$TMP/latency.json" <<'PYEOF' || die "cannot write the scenarios"
@@ -319,14 +333,7 @@ fi
 # --- one streamed request -------------------------------------------------
 
 if wanted request; then
-	mock_start "$TMP/req.json" /dev/null
-	hyper request --warmup 3 --runs "$RUNS" \
-		"$(mschat_cmd "$MOCK_URL" "$TMP/req-ms.out")" \
-		"$(curl_jq "$MOCK_URL" "$TMP/req-ref.out")"
-	mock_stop
-	same_answer "$TMP/req.txt" "$TMP/req-ms.out" mschat
-	same_answer "$TMP/req.txt" "$TMP/req-ref.out" "curl | jq"
-	A=$(median request 0) B=$(median request 1)
+	versus request "$TMP/req.json" "$TMP/req.txt" 3 "$RUNS"
 	MET=$(calc "'yes' if $A <= $B else 'no'")
 	row "streamed answer, 2 KB in, $REQ_DELTAS deltas" \
 		"$(calc "'%.2f ms' % ($A * 1000)")" \
@@ -402,14 +409,7 @@ if wanted stream; then
 
 	printf '{"responses": [{"file": {"path": "%s"}}]}\n' "$SSE" \
 		>"$TMP/fast.json"
-	mock_start "$TMP/fast.json" /dev/null
-	hyper e2e --warmup 1 --runs "$LONG_RUNS" \
-		"$(mschat_cmd "$MOCK_URL" "$TMP/e2e-ms.out")" \
-		"$(curl_jq "$MOCK_URL" "$TMP/e2e-ref.out")"
-	mock_stop
-	same_answer "$TMP/stream.txt" "$TMP/e2e-ms.out" mschat
-	same_answer "$TMP/stream.txt" "$TMP/e2e-ref.out" "curl | jq"
-	A=$(median e2e 0) B=$(median e2e 1)
+	versus e2e "$TMP/fast.json" "$TMP/stream.txt" 1 "$LONG_RUNS"
 	row "answer MB/s end to end" \
 		"$(calc "'%.2f MB/s' % ($TEXT_BYTES / $A / 1e6)")" \
 		"$(calc "'%.2f MB/s' % ($TEXT_BYTES / $B / 1e6)") curl|jq" \
