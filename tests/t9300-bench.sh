@@ -25,6 +25,7 @@ test_expect_success 'make bench runs every row and prints one table' '
 	test_grep "^benchmark  *ms  *reference  *ms/ref  *goal  *met" table &&
 	test_grep "^start-up (--version)  " table &&
 	test_grep "^streamed answer, 2 KB in, 250 deltas  " table &&
+	test_grep "^streamed answer, against Python  " table &&
 	test_grep "^first delta, mock write to stdout  " table &&
 	test_grep "^SSE events/s, one core  " table &&
 	test_grep "^answer MB/s end to end  " table &&

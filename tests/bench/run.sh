@@ -14,7 +14,9 @@
 #                included) to a 2 KB input: mschat against a curl -sN | jq
 #                pipeline that sends the very request mschat sends (mschat
 #                -n prints it) and prints the same deltas; both outputs are
-#                checked to be the answer; goal <= 1.0x curl | jq.
+#                checked to be the answer; goal <= 1.0x curl | jq.  Then
+#                the same against small Python and Node.js clients
+#                (client.py, client.mjs; Node when installed), no goal.
 #   first delta  the time from the mock writing the first content event
 #                (its --stamps file) to the first byte on the standard
 #                output of mschat, and of the curl | jq pipeline, as read
@@ -339,6 +341,38 @@ if wanted request; then
 		"$(calc "'%.2f ms' % ($A * 1000)")" \
 		"$(calc "'%.2f ms' % ($B * 1000)") curl|jq" "$(ratio "$A" "$B")" \
 		"<= 1.0x" "$MET" "hyperfine, median of $RUNS"
+
+	# The same request from small Python and Node.js clients.
+	# client_cmd PROGRAM... OUT: a client on the request, as sh.
+	client_cmd () {
+		_c=
+		while test $# -gt 1; do _c="$_c $(q "$1")"; shift; done
+		printf '%s %s %s %s > %s' "$_c" "$(q "$MOCK_URL/chat/completions")" \
+			"$(q "$TMP/body.json")" "$(q "$TMP/headers")" "$(q "$1")"
+	}
+	mock_start "$TMP/req.json" /dev/null
+	NODE=$(command -v node || true)
+	hyper clients --warmup 3 --runs "$RUNS" \
+		"$(mschat_cmd "$MOCK_URL" "$TMP/cl-ms.out")" \
+		"$(client_cmd "$PYTHON" "$BENCH/client.py" "$TMP/cl-py.out")" \
+		${NODE:+"$(client_cmd "$NODE" "$BENCH/client.mjs" "$TMP/cl-node.out")"}
+	mock_stop
+	same_answer "$TMP/req.txt" "$TMP/cl-ms.out" mschat
+	same_answer "$TMP/req.txt" "$TMP/cl-py.out" client.py
+	A=$(median clients 0) B=$(median clients 1)
+	row "streamed answer, against Python" \
+		"$(calc "'%.2f ms' % ($A * 1000)")" \
+		"$(calc "'%.2f ms' % ($B * 1000)") python" "$(ratio "$A" "$B")" \
+		"-" "-" "client.py: http.client + json, median of $RUNS"
+	if test -n "$NODE"; then
+		same_answer "$TMP/req.txt" "$TMP/cl-node.out" client.mjs
+		B=$(median clients 2)
+		row "streamed answer, against Node.js" \
+			"$(calc "'%.2f ms' % ($A * 1000)")" \
+			"$(calc "'%.2f ms' % ($B * 1000)") node" \
+			"$(ratio "$A" "$B")" "-" "-" \
+			"client.mjs: fetch, $("$NODE" --version), median of $RUNS"
+	fi
 fi
 
 # --- first-delta latency --------------------------------------------------
