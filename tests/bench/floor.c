@@ -50,6 +50,7 @@ main(int argc, char *argv[])
 	m = curl_multi_init();
 	hdr = curl_slist_append(hdr, auth);
 	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, "Expect:"); /* as ms: no 100-continue */
 	curl_easy_setopt(h, CURLOPT_URL, argv[1]);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);

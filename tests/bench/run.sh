@@ -269,12 +269,15 @@ printf '%s' "$("$BUILD/mschat" -n "$PROMPT" <"$IN")" >"$TMP/body.json" ||
 	die "mschat -n failed"
 printf 'Authorization: Bearer %s\nContent-Type: application/json\n' \
 	"$MS_API_KEY" >"$TMP/headers"
+# curl's own: no "Expect: 100-continue" either, as mschat sends none, so
+# that curl waits for no interim answer.
+{ cat "$TMP/headers" && echo 'Expect:'; } >"$TMP/headers-curl"
 JQ_PROG='select(startswith("data: ") and . != "data: [DONE]") | .[6:]
 	| fromjson | .choices[0].delta.content // empty'
 # curl_jq URL OUT: the reference pipeline, as one sh command line.
 curl_jq () {
 	printf 'curl -sSN -H @%s --data-binary @%s %s | jq -Rj --unbuffered %s > %s' \
-		"$(q "$TMP/headers")" "$(q "$TMP/body.json")" \
+		"$(q "$TMP/headers-curl")" "$(q "$TMP/body.json")" \
 		"$(q "$1/chat/completions")" "$(q "$JQ_PROG")" "$(q "$2")"
 }
 # mschat_cmd URL OUT: mschat on the input, as one sh command line.
@@ -395,7 +398,7 @@ if wanted latency; then
 			die "first delta: curl | jq failed"
 		echo "$T $(tail -1 "$TMP/stamps")" >>"$TMP/lat-ref"
 		T=$($PIN "$BUILD/bench/firstbyte" /dev/null curl -sSN \
-			-H @"$TMP/headers" --data-binary @"$TMP/body.json" \
+			-H @"$TMP/headers-curl" --data-binary @"$TMP/body.json" \
 			"$MOCK_URL/chat/completions") ||
 			die "first delta: curl failed"
 		echo "$T $(tail -1 "$TMP/stamps")" >>"$TMP/lat-floor"
@@ -480,7 +483,7 @@ if wanted callgrind; then
 			"-" "-" "callgrind"
 		mock_start "$TMP/req.json" /dev/null
 		A=$(instr "$BUILD/mschat" --base-url "$MOCK_URL" "$PROMPT" <"$IN")
-		B=$(instr curl -sSN -H @"$TMP/headers" \
+		B=$(instr curl -sSN -H @"$TMP/headers-curl" \
 			--data-binary @"$TMP/body.json" -o /dev/null \
 			"$MOCK_URL/chat/completions")
 		F=$(instr "$BUILD/bench/floor" "$MOCK_URL/chat/completions" \
