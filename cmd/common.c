@@ -116,6 +116,8 @@ void
 cmd_usage_error(struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
+	char buf[65536];
+	ssize_t n;
 
 	if (fmt != NULL) {
 		fprintf(stderr, "%s: ", c->prog);
@@ -125,6 +127,12 @@ cmd_usage_error(struct cmd *c, const char *fmt, ...)
 		fputc('\n', stderr);
 	}
 	fprintf(stderr, "%s", c->usage);
+	/* -k: a filter's text comes back even from a mistyped command. */
+	if (c->keep && !isatty(STDIN_FILENO))
+		while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0 ||
+		    (n == -1 && errno == EINTR))
+			if (n > 0 && cmd_out_fd(NULL, buf, (size_t)n) != 0)
+				break;
 	exit(EX_USAGE);
 }
 
@@ -292,8 +300,13 @@ cmd_parse(struct cmd *c, int argc, char *argv[], const char *shortopts,
 	memset(&all[n], 0, sizeof(all[n]));
 	snprintf(
 	    so, sizeof(so), "+:%s%s", COMMON_SHORT, shortopts ? shortopts : "");
-	optind = 1;
 	opterr = 0;
+	/* First -k alone, wherever it is: a usage error honours it too. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, so, all, NULL)) != -1)
+		if (ch == 'k')
+			c->keep = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, so, all, NULL)) != -1) {
 		switch (ch) {
 		case 'D': {

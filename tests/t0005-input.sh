@@ -226,6 +226,34 @@ test_expect_success '-k with a configuration error: the input comes back' '
 	test_grep "unknown template" err
 '
 
+test_expect_success '-k with a usage error: the input comes back, before or after it' '
+	printf "mein Text\r\nzwei\n" >in.txt &&
+	for tool in mschat msummarize mtranslate; do
+		test_status 64 $tool -k --bogus de <in.txt >actual 2>err &&
+		test_cmp in.txt actual &&
+		test_grep "^$tool: unknown option .--bogus." err &&
+		test_grep "^usage: $tool " err &&
+		test_status 64 $tool --bogus --keep-on-error de <in.txt \
+			>actual 2>err &&
+		test_cmp in.txt actual || return 1
+	done &&
+	test_status 64 mtranslate -qk --context 1 de <in.txt >actual 2>err &&
+	test_cmp in.txt actual &&
+	test_grep "^mtranslate: --context: .1. is too small" err &&
+	test_status 64 mschat -k -m <in.txt >actual 2>err &&
+	test_cmp in.txt actual &&
+	test_grep "needs an argument" err
+'
+
+test_expect_success 'without -k a usage error writes nothing; -k after the prompt is prompt' '
+	test_status 64 mtranslate --bogus de <in.txt >actual 2>err &&
+	test_cmp /dev/null actual &&
+	test_status 64 mschat --bogus hello -k <in.txt >actual 2>err &&
+	test_cmp /dev/null actual &&
+	test_status 64 mschat -m <in.txt >actual 2>err &&
+	test_cmp /dev/null actual
+'
+
 # --- template variables ------------------------------------------------------
 
 cat >"$TEMPLATES/nope" <<\EOF
