@@ -241,6 +241,12 @@ test_line_count () {
 	fi
 }
 
+# test_pty tty|screen ARG...: run ARG on a pseudo-terminal (see
+# tests/mock/term.py): its status, then what the terminal got or shows.
+test_pty () {
+	"$PYTHON" "$TEST_DIRECTORY/mock/term.py" "$@"
+}
+
 # --- the mock server -----------------------------------------------------
 
 # mock_start SCENARIO: start the mock server on a free port with a scenario

@@ -192,55 +192,6 @@ def main():
                 sys.stdout.write(r[1])
                 return
         sys.exit(1)
-    elif cmd in ("tty", "screen"):
-        # tty ARG...: run ARG with stderr on a terminal (stdout to the file
-        # out); print its status, whether the last line was cleared, and
-        # what it wrote there, CR as \r.
-        # screen ARG...: run ARG with stdout and stderr on one terminal;
-        # print its status, then the lines the terminal shows at the end.
-        import os
-        import pty
-        import subprocess
-        m, s = pty.openpty()
-        out = s if cmd == "screen" else open("out", "wb")
-        p = subprocess.Popen(sys.argv[2:], stdout=out, stderr=s,
-                             stdin=subprocess.DEVNULL)
-        os.close(s)
-        data = b""
-        while True:
-            try:
-                b = os.read(m, 65536)
-            except OSError:
-                break
-            if not b:
-                break
-            data += b
-        rc = p.wait()
-        text = data.decode(errors="replace")
-        print(f"status {rc}")
-        if cmd == "tty":
-            line = text.split("\r")[-1]
-            print("cleared" if line.strip() == "" else f"left {line!r}")
-            print(text.replace("\r", "\\r"))
-            return
-        lines, cur, col = [], [], 0
-        for ch in text:
-            if ch == "\r":
-                col = 0
-            elif ch == "\n":
-                lines.append("".join(cur).rstrip())
-                cur, col = [], 0
-            else:
-                if col < len(cur):
-                    cur[col] = ch
-                else:
-                    cur.append(ch)
-                col += 1
-        lines.append("".join(cur).rstrip())
-        while lines and lines[-1] == "":
-            lines.pop()
-        for l in lines:
-            print(l)
 
 main()
 EOF
@@ -371,7 +322,7 @@ test_expect_success 'no progress on stderr when it is not a terminal' '
 
 test_expect_success 'progress on a terminal, updated in place and cleared; none with -q' '
 	mock_start t0-slow-short &&
-	long tty msummarize --retries 0 --base-url "$MOCK_URL" --context 2000 \
+	test_pty tty msummarize --retries 0 --base-url "$MOCK_URL" --context 2000 \
 		-j 2 six.md >tty &&
 	cat tty &&
 	echo "Short summary." >expect &&
@@ -379,7 +330,7 @@ test_expect_success 'progress on a terminal, updated in place and cleared; none 
 	test_grep "^status 0$" tty &&
 	test_grep "^cleared$" tty &&
 	test_grep "msummarize: [0-9]*/[0-9]*+* chunks" tty &&
-	long tty msummarize --retries 0 --base-url "$MOCK_URL" --context 2000 \
+	test_pty tty msummarize --retries 0 --base-url "$MOCK_URL" --context 2000 \
 		-q -j 2 six.md >tty &&
 	test_grep "^status 0$" tty &&
 	test_grep -v "chunks" tty
@@ -387,7 +338,7 @@ test_expect_success 'progress on a terminal, updated in place and cleared; none 
 
 test_expect_success 'on a terminal the progress does not mix with the summary' '
 	mock_start t0-slow-short &&
-	long screen msummarize --retries 0 --base-url "$MOCK_URL" \
+	test_pty screen msummarize --retries 0 --base-url "$MOCK_URL" \
 		--context 2000 -j 2 six.md >screen &&
 	printf "status 0\nShort summary.\n" >expect &&
 	test_cmp expect screen

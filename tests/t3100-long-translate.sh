@@ -211,57 +211,6 @@ def main():
     elif cmd == "count":
         print(len(user_messages(sys.argv[2])))
 
-    elif cmd in ("tty", "screen"):
-        # tty ARG...: run ARG with stderr on a terminal (stdout to the file
-        # out); print its status, whether the last line was cleared, and
-        # what it wrote there, CR as \r.
-        # screen ARG...: run ARG with stdout and stderr on one terminal;
-        # print its status, then the lines the terminal shows at the end
-        # (blanks at their ends dropped).
-        import os
-        import pty
-        import subprocess
-        m, s = pty.openpty()
-        out = s if cmd == "screen" else open("out", "wb")
-        p = subprocess.Popen(sys.argv[2:], stdout=out, stderr=s,
-                             stdin=subprocess.DEVNULL)
-        os.close(s)
-        data = b""
-        while True:
-            try:
-                b = os.read(m, 65536)
-            except OSError:
-                break
-            if not b:
-                break
-            data += b
-        rc = p.wait()
-        text = data.decode(errors="replace")
-        print(f"status {rc}")
-        if cmd == "tty":
-            line = text.split("\r")[-1]
-            print("cleared" if line.strip() == "" else f"left {line!r}")
-            print(text.replace("\r", "\\r"))
-            return
-        lines, cur, col = [], [], 0
-        for ch in text:
-            if ch == "\r":
-                col = 0
-            elif ch == "\n":
-                lines.append("".join(cur).rstrip())
-                cur, col = [], 0
-            else:
-                if col < len(cur):
-                    cur[col] = ch
-                else:
-                    cur.append(ch)
-                col += 1
-        lines.append("".join(cur).rstrip())
-        while lines and lines[-1] == "":
-            lines.pop()
-        for l in lines:
-            print(l)
-
 main()
 EOF
 
@@ -460,13 +409,13 @@ test_expect_success '-k on a long job that succeeds prints the translation' '
 
 test_expect_success 'progress on a terminal, cleared at the end; none with -q' '
 	mock_start echo-upper &&
-	long tty mtranslate --retries 0 --base-url "$MOCK_URL" --context 2000 \
+	test_pty tty mtranslate --retries 0 --base-url "$MOCK_URL" --context 2000 \
 		-j 4 de part.md >tty &&
 	cmp part.up out &&
 	test_grep "^status 0$" tty &&
 	test_grep "^cleared$" tty &&
 	test_grep "mtranslate: [0-9]*/[0-9]*+* chunks" tty &&
-	long tty mtranslate --retries 0 --base-url "$MOCK_URL" --context 2000 \
+	test_pty tty mtranslate --retries 0 --base-url "$MOCK_URL" --context 2000 \
 		-q -j 4 de part.md >tty &&
 	cmp part.up out &&
 	test_grep "^status 0$" tty &&
@@ -476,7 +425,7 @@ test_expect_success 'progress on a terminal, cleared at the end; none with -q' '
 test_expect_success 'on a terminal the progress does not mix with the translation' '
 	long gen 20000 8 ascii.md ascii.up ascii crlf=0 &&
 	mock_start echo-slow &&
-	long screen mtranslate --retries 0 --base-url "$MOCK_URL" \
+	test_pty screen mtranslate --retries 0 --base-url "$MOCK_URL" \
 		--context 2000 -j 4 de ascii.md >screen &&
 	"$PYTHON" -c "
 lines = [l.rstrip() for l in open(\"ascii.md\").read().split(\"\\n\")]
