@@ -136,15 +136,12 @@ drain(struct xfer *x)
 	while ((rc = ms_sse_next(&x->sse, &ev)) == 1)
 		if (ms_resp_event(x->resp, &ev, x->err) == -1)
 			break;
-	if (rc == 1) {
-		ms_resp_flush(x->resp, NULL);
+	if (rc == -1)
+		ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
+	/* The first error is the one told. */
+	if (ms_resp_flush(x->resp, rc == 0 ? x->err : NULL) == -1 || rc != 0)
 		return -1;
-	}
-	if (rc == -1) {
-		ms_resp_flush(x->resp, NULL);
-		return ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
-	}
-	return ms_resp_flush(x->resp, x->err);
+	return 0;
 }
 
 static size_t

@@ -43,6 +43,10 @@ main(int argc, char *argv[])
 	}
 	len = fread(body, 1, sizeof(body), f);
 	fclose(f);
+	if (len == sizeof(body)) {
+		fprintf(stderr, "floor: %s: too long\n", argv[2]);
+		return 65;
+	}
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
 	    key != NULL ? key : "");
 	curl_global_init(CURL_GLOBAL_DEFAULT);

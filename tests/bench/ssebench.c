@@ -60,6 +60,7 @@ pass(const char *s, size_t len, size_t *bytes, long *fast)
 	ms_sse_init(&sse);
 	ms_out_init(&out, sink, bytes);
 	out.strip_fence = 1;
+	out.batch = 1; /* as ms: one write for what one read brought */
 	ms_resp_init(&resp, delta, &out);
 	for (off = 0; off < len && rc == 0; off += n) {
 		n = len - off < PIECE ? len - off : PIECE;
@@ -69,6 +70,8 @@ pass(const char *s, size_t len, size_t *bytes, long *fast)
 			events++;
 			rc = ms_resp_event(&resp, &ev, &err) == -1 ? -1 : 0;
 		}
+		if (rc == 0 && ms_out_flush(&out) != 0)
+			rc = -1;
 	}
 	if (rc == 0) {
 		ms_sse_finish(&sse);
