@@ -577,11 +577,15 @@ static int scan_value(struct scan *, int *isnull);
 static int scan_object(struct scan *, struct chunk *,
     int (*)(struct scan *, struct chunk *, const struct span *));
 
-/* Skip an array's values; at the opening bracket. */
+/*
+ * An array, at its opening bracket: its first value an object read with
+ * first, when given; every other value skipped.
+ */
 static int
-scan_array(struct scan *sc)
+scan_array(struct scan *sc, struct chunk *ck,
+    int (*first)(struct scan *, struct chunk *, const struct span *))
 {
-	int isnull;
+	int isnull, i = 0;
 
 	if (++sc->depth > SCAN_DEPTH)
 		return -1;
@@ -589,7 +593,8 @@ scan_array(struct scan *sc)
 	if (scan_char(sc, ']'))
 		return sc->depth--, 0;
 	do {
-		if (scan_value(sc, &isnull) == -1)
+		if (i++ == 0 && first != NULL ? scan_object(sc, ck, first) == -1
+					      : scan_value(sc, &isnull) == -1)
 			return -1;
 	} while (scan_char(sc, ','));
 	if (!scan_char(sc, ']'))
@@ -625,7 +630,7 @@ scan_value(struct scan *sc, int *isnull)
 	case '{':
 		return scan_object(sc, NULL, skip_member);
 	case '[':
-		return scan_array(sc);
+		return scan_array(sc, NULL, NULL);
 	case '"':
 		return scan_string(sc, &sp);
 	case 't':
@@ -750,20 +755,7 @@ in_event(struct scan *sc, struct chunk *ck, const struct span *key)
 		scan_ws(sc);
 		if (sc->p >= sc->end || *sc->p != '[')
 			return scan_value(sc, &isnull);
-		if (++sc->depth > SCAN_DEPTH)
-			return -1;
-		sc->p++;
-		if (scan_char(sc, ']'))
-			return sc->depth--, 0;
-		if (scan_object(sc, ck, in_choice) == -1)
-			return -1;
-		while (scan_char(sc, ','))
-			if (scan_value(sc, &isnull) == -1)
-				return -1;
-		if (!scan_char(sc, ']'))
-			return -1;
-		sc->depth--;
-		return 0;
+		return scan_array(sc, ck, in_choice);
 	}
 	return scan_value(sc, &isnull);
 }
