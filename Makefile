@@ -49,14 +49,14 @@ $(B)/.flags: FORCE
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
-$(B)/%.o: %.c lib/ms.h $(wildcard cmd/*.h) $(B)/.flags
+$(B)/%.o: %.c $(wildcard lib/*.h cmd/*.h) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The built-in templates, compiled into the binary as C strings.
-$(B)/lib/builtin.c: $(TEMPLATES) tests/embed.sh
+$(B)/lib/builtin.c: $(TEMPLATES) tools/embed.sh
 	@mkdir -p $(@D)
-	sh tests/embed.sh $(TEMPLATES) > $@
+	sh tools/embed.sh $(TEMPLATES) > $@
 
 $(B)/lib/builtin.o: $(B)/lib/builtin.c $(B)/.flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -91,10 +91,12 @@ $(B)/bench/floor: tests/bench/floor.c $(B)/.flags
 		$(shell $(PKG_CONFIG) --libs libcurl)
 
 # make check TESTS="t0003-stream.sh ..." runs only those scripts;
-# VALGRIND="valgrind -q --leak-check=full ..." runs everything under it.
+# VALGRIND="valgrind -q --leak-check=full ..." runs everything under it;
+# TEST_JOBS scripts run at once (each has its own mock servers and ports).
+TEST_JOBS ?= 2
 check: all $(UNIT_BIN) $(BENCH_BIN)
 	MS_BUILD=$(CURDIR)/$(B) MS_UNIT_TESTS="$(UNIT_BIN)" \
-		VALGRIND="$(VALGRIND)" sh tests/run.sh $(TESTS)
+		VALGRIND="$(VALGRIND)" sh tests/run.sh -j $(TEST_JOBS) $(TESTS)
 
 # libFuzzer targets; clang only.
 FUZZ_CC = clang
