@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "cmd.h"
+#include "lang.h"
 
 /* Codes people type, and the names a model reads without doubt. */
 static const char *const langs[][2] = {
@@ -62,7 +62,7 @@ static const char *const langs[][2] = {
 };
 
 const char *
-cmd_lang(const char *s, char *buf, size_t bufsz)
+lang_name(const char *s, char *buf, size_t bufsz)
 {
 	size_t i;
 

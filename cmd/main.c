@@ -1,15 +1,15 @@
 /* main.c: ms, one binary for every tool, chosen by the name it is called by. */
-#include <sys/stat.h>
-
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
-#include "cmd.h"
+#include "msg.h"
+#include "plan.h"
+#include "run.h"
 
-static const struct tool {
+static const struct builtin {
 	const char *name; /* ms NAME */
 	const char *link; /* the command's own name */
 	int (*fn)(int, char *[]);
@@ -29,7 +29,10 @@ static const char usage_ms[] = "usage: ms TOOL|TEMPLATE [options] [ARG ...]\n"
 static int
 usage(int status)
 {
-	fputs(usage_ms, status ? stderr : stdout);
+	if (status != 0)
+		msg_raw(usage_ms);
+	else
+		fputs(usage_ms, stdout);
 	if (status == 0)
 		printf(
 		    "\nTools: chat (mschat), summarize (msummarize), "
@@ -38,21 +41,19 @@ usage(int status)
 	return status;
 }
 
+/* Where a run would find template name: a path, "built-in", or NULL. */
 static const char *
-template_source(const char *name, struct ms_buf *dir)
+source(const char *name, const char *dir, struct ms_buf *path)
 {
-	static struct ms_buf path = { NULL, 0, 0 };
-	struct stat st;
-
-	if (path.data == NULL)
-		ms_buf_init(&path);
-	if (dir->len > 0) {
-		ms_buf_reset(&path);
-		ms_buf_printf(&path, "%s/%s", dir->data, name);
-		if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode))
-			return path.data;
+	ms_buf_reset(path);
+	switch (ms_template_find(name, dir, path)) {
+	case MS_TPL_FILE:
+		return path->data;
+	case MS_TPL_BUILTIN:
+		return "built-in";
+	default:
+		return NULL;
 	}
-	return ms_builtin_template(name) ? "built-in" : NULL;
 }
 
 static int
@@ -72,91 +73,96 @@ names_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The user's own templates, sorted; *n of them. */
+static char **
+user_names(const char *dir, size_t *n)
+{
+	struct dirent *de;
+	char **names = NULL, **nv;
+	DIR *d;
+
+	*n = 0;
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (is_tool(de->d_name) ||
+		    ms_builtin_template(de->d_name) != NULL)
+			continue;
+		if ((nv = reallocarray(names, *n + 1, sizeof(*nv))) == NULL)
+			break;
+		names = nv;
+		if ((names[*n] = strdup(de->d_name)) == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(names, *n, sizeof(*names), names_cmp);
+	return names;
+}
+
 /* ms --list: NAME, KIND and SOURCE of every tool and template, tab-separated. */
 static int
 list(void)
 {
-	struct ms_buf dir;
-	struct dirent *de;
-	char **names = NULL, **nv;
-	size_t n = 0, i;
-	DIR *d;
+	struct ms_buf dir, path;
+	const char *d, *src;
+	char **names;
+	size_t n, i;
 
 	ms_buf_init(&dir);
-	if (ms_template_dir(&dir) == -1)
-		ms_buf_reset(&dir);
+	ms_buf_init(&path);
+	d = plan_template_dir(&dir) == 0 ? dir.data : NULL;
 	for (i = 0; i < NTOOLS; i++)
 		printf("%s\ttool\t%s\n", tools[i].name,
-		    template_source(tools[i].name, &dir));
+		    source(tools[i].name, d, &path));
 	for (i = 0; ms_builtin_names[i] != NULL; i++)
 		if (!is_tool(ms_builtin_names[i]))
 			printf("%s\ttemplate\t%s\n", ms_builtin_names[i],
-			    template_source(ms_builtin_names[i], &dir));
-	if (dir.len > 0 && (d = opendir(dir.data)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.' || is_tool(de->d_name) ||
-			    ms_builtin_template(de->d_name) != NULL)
-				continue;
-			nv = realloc(names, (n + 1) * sizeof(*nv));
-			if (nv == NULL)
-				break;
-			names = nv;
-			names[n++] = strdup(de->d_name);
-		}
-		closedir(d);
-	}
-	if (n > 0)
-		qsort(names, n, sizeof(*names), names_cmp);
+			    source(ms_builtin_names[i], d, &path));
+	names = user_names(d, &n);
 	for (i = 0; i < n; i++) {
-		const char *src = template_source(names[i], &dir);
-
-		if (src != NULL)
+		if ((src = source(names[i], d, &path)) != NULL)
 			printf("%s\ttemplate\t%s\n", names[i], src);
 		free(names[i]);
 	}
 	free(names);
 	ms_buf_release(&dir);
+	ms_buf_release(&path);
 	return fflush(stdout) == EOF ? EX_IOERR : 0;
 }
 
 static int
 show_template(const char *name)
 {
-	struct ms_buf dir, text;
-	const char *src, *bt;
-	FILE *fp;
-	char buf[8192];
-	size_t n;
+	struct ms_buf dir, path, text;
+	const char *src;
+	int status = 0;
 
 	ms_buf_init(&dir);
+	ms_buf_init(&path);
 	ms_buf_init(&text);
-	if (strchr(name, '/') != NULL)
-		src = name;
-	else {
-		if (ms_template_dir(&dir) == -1)
-			ms_buf_reset(&dir);
-		src = template_source(name, &dir);
-	}
+	src =
+	    source(name, plan_template_dir(&dir) == 0 ? dir.data : NULL, &path);
 	if (src == NULL) {
-		fprintf(stderr, "ms: unknown template '%s'\n", name);
-		ms_buf_release(&dir);
-		return EX_CONFIG;
+		msg_err("unknown template '%s'", name);
+		status = EX_CONFIG;
+	} else if (strcmp(src, "built-in") == 0)
+		ms_buf_addstr(&text, ms_builtin_template(name));
+	else if (ms_file_read(src, 1 << 20, &text, NULL) == -1) {
+		msg_err("cannot read template '%s'", src);
+		status = EX_CONFIG;
 	}
-	if (strcmp(src, "built-in") == 0) {
-		bt = ms_builtin_template(name);
-		fputs(bt, stdout);
-	} else {
-		if ((fp = fopen(src, "r")) == NULL) {
-			fprintf(stderr, "ms: cannot read template '%s'\n", src);
-			ms_buf_release(&dir);
-			return EX_CONFIG;
-		}
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			fwrite(buf, 1, n, stdout);
-		fclose(fp);
+	if (status == 0 && text.oom) {
+		msg_err("out of memory");
+		status = EX_SOFTWARE;
 	}
+	if (status == 0 && out_write(text.data, text.len) != 0)
+		status = EX_IOERR;
 	ms_buf_release(&dir);
-	return fflush(stdout) == EOF ? EX_IOERR : 0;
+	ms_buf_release(&path);
+	ms_buf_release(&text);
+	return status;
 }
 
 static int
@@ -179,21 +185,20 @@ ms_main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "--show-template") == 0) {
 		if (argc != 3) {
-			fprintf(stderr, "ms: --show-template needs a NAME\n");
+			msg_err("--show-template needs a NAME");
 			return usage(EX_USAGE);
 		}
 		return show_template(argv[2]);
 	}
 	if (argv[1][0] == '-') {
-		fprintf(stderr, "ms: unknown option '%s'\n", argv[1]);
+		msg_err("unknown option '%s'", argv[1]);
 		return usage(EX_USAGE);
 	}
 	for (i = 0; i < NTOOLS; i++)
 		if (strcmp(argv[1], tools[i].name) == 0) {
-			cmd_progname = tools[i].link;
+			msg_prog = tools[i].link;
 			return tools[i].fn(argc - 1, argv + 1);
 		}
-	cmd_progname = "ms";
 	return cmd_template(argv[1], argc - 1, argv + 1);
 }
 
@@ -208,15 +213,15 @@ main(int argc, char *argv[])
 		base = strrchr(base, '/') + 1;
 	for (i = 0; i < NTOOLS; i++)
 		if (strcmp(base, tools[i].link) == 0) {
-			cmd_progname = tools[i].link;
-			return cmd_exit(tools[i].fn(argc, argv));
+			msg_prog = tools[i].link;
+			return msg_exit(tools[i].fn(argc, argv));
 		}
 	/* msfoo -> ms: the template foo, run as a tool of its own. */
 	if (strncmp(base, "ms", 2) == 0 && base[2] != '\0' &&
 	    strchr("-_.", base[2]) == NULL) {
-		cmd_progname = base;
-		return cmd_exit(cmd_template(base + 2, argc, argv));
+		msg_prog = base;
+		return msg_exit(cmd_template(base + 2, argc, argv));
 	}
-	cmd_progname = "ms";
-	return cmd_exit(ms_main(argc, argv));
+	msg_prog = "ms";
+	return msg_exit(ms_main(argc, argv));
 }

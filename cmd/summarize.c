@@ -5,27 +5,38 @@
 
 #include <bsd/stdlib.h>
 
-#include "cmd.h"
+#include "lang.h"
+#include "run.h"
 
 enum { OPT_FOCUS = 300 };
 
-static const char usage_summarize[] =
-    "usage: msummarize [options] [-l LENGTH] [-F FORMAT] [-L LANG] "
-    "[--focus TEXT] [FILE ...]\n";
+static int opt(struct opts *, int, const char *);
 
-static const char help_summarize[] =
-    "  -l, --length LENGTH        short, medium, long, or about N words\n"
-    "  -F, --format FORMAT        paragraph, bullets or oneline\n"
-    "  -L, --lang LANG            the summary's language (default: the "
-    "input's)\n"
-    "      --focus TEXT           what the summary should dwell on\n";
-
-static const struct option long_summarize[] = {
+static const struct option longopts[] = {
 	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "format", required_argument, NULL, 'F' },
 	{ "lang", required_argument, NULL, 'L' },
 	{ "length", required_argument, NULL, 'l' },
 	{ NULL, 0, NULL, 0 },
+};
+
+static const struct tool summarize = {
+	.name = "summarize",
+	.usage = "usage: msummarize [options] [-l LENGTH] [-F FORMAT] "
+		 "[-L LANG] [--focus TEXT] [FILE ...]\n",
+	.shortopts = "F:L:l:",
+	.longopts = longopts,
+	.help = "  -l, --length LENGTH        short, medium, long, or about N "
+		"words\n"
+		"  -F, --format FORMAT        paragraph, bullets or oneline\n"
+		"  -L, --lang LANG            the summary's language (default: "
+		"the input's)\n"
+		"      --focus TEXT           what the summary should dwell "
+		"on\n",
+	.opt = opt,
+	.mode = LONG_SUMMARIZE,
+	/* Files are texts of their own: one's end must not run into the next. */
+	.sep_files = 1,
 };
 
 static const char *const formats[][2] = {
@@ -41,55 +52,65 @@ static const char *const formats[][2] = {
 };
 
 static int
-opt(struct cmd *c, int ch, const char *arg)
+length(struct opts *o, const char *arg)
 {
 	char hint[128];
 	const char *e;
 	long long n;
+
+	if (strcmp(arg, "short") == 0)
+		snprintf(hint, sizeof(hint),
+		    "short, at most 3 sentences (about 50 words)");
+	else if (strcmp(arg, "medium") == 0)
+		snprintf(hint, sizeof(hint), "medium, about 150 words");
+	else if (strcmp(arg, "long") == 0)
+		snprintf(
+		    hint, sizeof(hint), "long and thorough, about 400 words");
+	else {
+		n = strtonum(arg, 1, 100000, &e);
+		if (e != NULL) {
+			opts_usage("--length: '%s' is not short, medium, long "
+				   "or a number of words",
+			    arg);
+			return -1;
+		}
+		snprintf(hint, sizeof(hint), "about %lld words", n);
+	}
+	opts_var(o, "length", arg);
+	opts_var(o, "length_hint", hint);
+	return 0;
+}
+
+static int
+format(struct opts *o, const char *arg)
+{
 	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(arg, formats[i][0]) == 0) {
+			opts_var(o, "format", arg);
+			opts_var(o, "format_hint", formats[i][1]);
+			return 0;
+		}
+	opts_usage("--format: '%s' is not paragraph, bullets or oneline", arg);
+	return -1;
+}
+
+static int
+opt(struct opts *o, int ch, const char *arg)
+{
+	char buf[128];
 
 	switch (ch) {
 	case 'l':
-		if (strcmp(arg, "short") == 0)
-			snprintf(hint, sizeof(hint),
-			    "short, at most 3 "
-			    "sentences (about 50 words)");
-		else if (strcmp(arg, "medium") == 0)
-			snprintf(hint, sizeof(hint), "medium, about 150 words");
-		else if (strcmp(arg, "long") == 0)
-			snprintf(hint, sizeof(hint),
-			    "long and thorough, about "
-			    "400 words");
-		else {
-			n = strtonum(arg, 1, 100000, &e);
-			if (e != NULL)
-				cmd_usage_error(c,
-				    "--length: '%s' is not "
-				    "short, medium, long or a number of words",
-				    arg);
-			snprintf(hint, sizeof(hint), "about %lld words", n);
-		}
-		ms_vars_set(&c->vars, "length", arg);
-		ms_vars_set(&c->vars, "length_hint", hint);
-		return 0;
+		return length(o, arg);
 	case 'F':
-		for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-			if (strcmp(arg, formats[i][0]) == 0) {
-				ms_vars_set(&c->vars, "format", arg);
-				ms_vars_set(
-				    &c->vars, "format_hint", formats[i][1]);
-				return 0;
-			}
-		cmd_usage_error(c,
-		    "--format: '%s' is not paragraph, bullets "
-		    "or oneline",
-		    arg);
+		return format(o, arg);
 	case 'L':
-		ms_vars_set(
-		    &c->vars, "lang", cmd_lang(arg, hint, sizeof(hint)));
+		opts_var(o, "lang", lang_name(arg, buf, sizeof(buf)));
 		return 0;
 	case OPT_FOCUS:
-		ms_vars_set(&c->vars, "focus", arg);
+		opts_var(o, "focus", arg);
 		return 0;
 	}
 	return -1;
@@ -98,20 +119,15 @@ opt(struct cmd *c, int ch, const char *arg)
 int
 cmd_summarize(int argc, char *argv[])
 {
-	struct cmd c;
-	int i, status;
+	struct run r;
+	int status;
 
-	cmd_init(&c, cmd_progname, "summarize", usage_summarize);
-	opt(&c, 'l', "medium");
-	opt(&c, 'F', "paragraph");
-	i = cmd_parse(
-	    &c, argc, argv, "F:L:l:", long_summarize, help_summarize, opt);
-	/* Files are texts of their own: one's end must not run into the next. */
-	c.sep_files = 1;
-	c.src.files = argv + i;
-	c.src.nfiles = argc - i;
-	c.mode = LONG_SUMMARIZE;
-	status = cmd_run(&c);
-	cmd_release(&c);
-	return status;
+	if ((status = run_start(&r, &summarize, argc, argv)) == OPTS_RUN) {
+		if (ms_vars_get(&r.o.vars, "length") == NULL)
+			length(&r.o, "medium");
+		if (ms_vars_get(&r.o.vars, "format") == NULL)
+			format(&r.o, "paragraph");
+		status = run_files(&r, r.o.operands, r.o.noperands);
+	}
+	return run_end(&r, status);
 }

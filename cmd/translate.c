@@ -1,43 +1,47 @@
 /* translate.c: mtranslate, a translation that keeps the text's shape. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
-#include "cmd.h"
+#include "lang.h"
+#include "run.h"
 
-static const char usage_translate[] =
-    "usage: mtranslate [options] [-f FROM] [-t] TO [FILE ...]\n";
+static int opt(struct opts *, int, const char *);
 
-static const char help_translate[] =
-    "  -f, --from LANG            the input's language (default: "
-    "detected)\n"
-    "  -t, --to LANG              the language to translate into\n";
-
-static const struct option long_translate[] = {
+static const struct option longopts[] = {
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct tool translate = {
+	.name = "translate",
+	.usage = "usage: mtranslate [options] [-f FROM] [-t] TO [FILE ...]\n",
+	.shortopts = "f:t:",
+	.longopts = longopts,
+	.help = "  -f, --from LANG            the input's language (default: "
+		"detected)\n"
+		"  -t, --to LANG              the language to translate into\n",
+	.opt = opt,
+	.mode = LONG_TRANSLATE,
+};
+
 static void
-setlang(struct cmd *c, const char *var, const char *arg)
+setlang(struct opts *o, const char *var, const char *arg)
 {
 	char buf[128];
 
-	ms_vars_set(&c->vars, var, cmd_lang(arg, buf, sizeof(buf)));
+	opts_var(o, var, lang_name(arg, buf, sizeof(buf)));
 }
 
 static int
-opt(struct cmd *c, int ch, const char *arg)
+opt(struct opts *o, int ch, const char *arg)
 {
 	switch (ch) {
 	case 'f':
-		setlang(c, "from", arg);
+		setlang(o, "from", arg);
 		return 0;
 	case 't':
-		setlang(c, "to", arg);
+		setlang(o, "to", arg);
 		return 0;
 	}
 	return -1;
@@ -46,21 +50,18 @@ opt(struct cmd *c, int ch, const char *arg)
 int
 cmd_translate(int argc, char *argv[])
 {
-	struct cmd c;
-	int i, status;
+	struct run r;
+	struct opts *o = &r.o;
+	int status, i = 0;
 
-	cmd_init(&c, cmd_progname, "translate", usage_translate);
-	i = cmd_parse(
-	    &c, argc, argv, "f:t:", long_translate, help_translate, opt);
-	if (ms_vars_get(&c.vars, "to") == NULL) {
-		if (i >= argc)
-			cmd_usage_error(&c, "which language? give TO");
-		setlang(&c, "to", argv[i++]);
+	if ((status = run_start(&r, &translate, argc, argv)) != OPTS_RUN)
+		return run_end(&r, status);
+	if (ms_vars_get(&o->vars, "to") == NULL) {
+		if (o->noperands == 0)
+			return run_end(
+			    &r, run_usage(&r, "which language? give TO"));
+		setlang(o, "to", o->operands[i++]);
 	}
-	c.src.files = argv + i;
-	c.src.nfiles = argc - i;
-	c.mode = LONG_TRANSLATE;
-	status = cmd_run(&c);
-	cmd_release(&c);
-	return status;
+	status = run_files(&r, o->operands + i, o->noperands - i);
+	return run_end(&r, status);
 }

@@ -37,6 +37,7 @@ ms_buf_init(struct ms_buf *b)
 	b->data = ms_buf_empty;
 	b->len = 0;
 	b->cap = 0;
+	b->oom = 0;
 }
 
 void
@@ -61,8 +62,10 @@ ms_buf_grow(struct ms_buf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
-	if (extra > SIZE_MAX - b->len - 1)
+	if (b->oom)
 		return -1;
+	if (extra > SIZE_MAX - b->len - 1)
+		goto fail;
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
@@ -71,18 +74,23 @@ ms_buf_grow(struct ms_buf *b, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	if (b->cap == 0) {
 		if ((p = malloc(cap)) == NULL)
-			return -1;
+			goto fail;
 		memcpy(p, b->data, b->len + 1);
 	} else if ((p = realloc(b->data, cap)) == NULL)
-		return -1;
+		goto fail;
 	b->data = p;
 	b->cap = cap;
 	return 0;
+fail:
+	b->oom = 1;
+	return -1;
 }
 
 int
 ms_buf_add(struct ms_buf *b, const void *p, size_t n)
 {
+	if (b->oom)
+		return -1;
 	if (n == 0)
 		return 0;
 	if (ms_buf_grow(b, n) == -1)
@@ -113,10 +121,17 @@ ms_buf_printf(struct ms_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (b->oom)
+		return -1;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || ms_buf_grow(b, (size_t)n) == -1)
+	if (n < 0) {
+		/* Too large for an int: the text is lost all the same. */
+		b->oom = 1;
+		return -1;
+	}
+	if (ms_buf_grow(b, (size_t)n) == -1)
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -149,11 +164,14 @@ char *
 ms_buf_detach(struct ms_buf *b)
 {
 	char *p;
+	int oom = b->oom;
 
 	if (b->cap == 0)
 		p = strdup("");
 	else
 		p = b->data;
 	ms_buf_init(b);
+	/* What was handed over may be incomplete: the caller checks first. */
+	b->oom = oom;
 	return p;
 }

@@ -36,17 +36,6 @@ ms_chunker_finish(struct ms_chunker *k)
 	k->eof = 1;
 }
 
-static int
-blank_line(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			return 0;
-	return 1;
-}
-
 /* A line that opens or closes a fenced code block: ``` or ~~~. */
 static int
 fence_line(const char *s, size_t n)
@@ -85,26 +74,15 @@ boundary(const unsigned char *s, size_t n, size_t i)
 
 /*
  * What joining the next piece costs: a space is free before a word of
- * Latin or Cyrillic letters (lead bytes of U+00C0-U+024F, U+0400-U+052F),
- * as in ms_tokens_estimate, and costs one before anything else.
+ * Latin or Cyrillic letters and costs one before anything else, as in
+ * ms_tokens_estimate, whose rule this asks.
  */
 static size_t
-join(const unsigned char *s, size_t n, size_t end)
+join(const char *s, size_t n, size_t end)
 {
-	unsigned long c;
-
 	if (end >= n)
 		return 0;
-	c = s[end];
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-		return 0;
-	if (c >= 0xC0 && c < 0xE0 && end + 1 < n) {
-		c = ((c & 0x1F) << 6) | (s[end + 1] & 0x3F);
-		if ((c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7) ||
-		    (c >= 0x400 && c < 0x530))
-			return 0;
-	}
-	return 1;
+	return ms__letter_at(s + end, n - end) == 0;
 }
 
 /*
@@ -134,7 +112,7 @@ fit_line(const char *str, size_t n, size_t budget, int final)
 			if (end >= n && !final)
 				break;
 			sum += ms_tokens_quarters(str + start, end - start) +
-			    4 * join(s, n, end);
+			    4 * join(str, n, end);
 			if (sum > 4 * budget) {
 				over = 1;
 				break;
@@ -180,10 +158,10 @@ undecided(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-		i++;
-	if (i == n)
+	if (ms_text_blank(s, n))
 		return 1;
+	while (ms_text_blank(s + i, 1))
+		i++;
 	return (s[i] == '`' || s[i] == '~') && n - i < 3;
 }
 
@@ -201,13 +179,16 @@ ms_chunker_next(struct ms_chunker *k, struct ms_chunk *out)
 	int over = 0, prev_blank = 0, blank, partial, opener, closed = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* A feed failed: what is held has a hole, and no chunk is whole. */
+	if (k->buf.oom)
+		return -1;
 	if (n == 0)
 		return 0;
 	while (pos < n) {
 		nl = memchr(s + pos, '\n', n - pos);
 		partial = nl == NULL && !k->eof; /* the rest comes later */
 		le = nl ? (size_t)(nl - s) + 1 : n;
-		blank = blank_line(s + pos, le - pos);
+		blank = ms_text_blank(s + pos, le - pos);
 		opener = !fence && fence_line(s + pos, le - pos);
 		/*
 		 * A paragraph starts after blank lines or a code block, and a
@@ -291,4 +272,16 @@ ms_text_trim(const char *s, size_t n, size_t *head, size_t *tail)
 	     i--)
 		;
 	*tail = i;
+}
+
+int
+ms_text_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r' && s[i] != '\f' && s[i] != '\v')
+			return 0;
+	return 1;
 }

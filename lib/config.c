@@ -4,12 +4,10 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
@@ -405,83 +403,81 @@ ms_config_parse(struct ms_config *c, const char *text, size_t len,
 	return rc;
 }
 
-/* Read a whole small file; -1 with errno set. */
+/* The biggest config or key file read. */
+#define FILE_MAX (1 << 20)
+
+/*
+ * Read a config or key file: a regular file (a FIFO or a device is no
+ * place for either); -1 with errno set.
+ */
 static int
 slurp(const char *path, struct ms_buf *b, struct stat *st)
 {
-	char tmp[4096];
-	ssize_t n;
-	int fd, e;
+	size_t old = b->len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, st) == -1)
-		goto fail;
-	if (!S_ISREG(st->st_mode)) {
+	/* Refused before it is opened: opening a FIFO would block. */
+	if (stat(path, st) == 0 && !S_ISREG(st->st_mode)) {
 		errno = EINVAL;
-		goto fail;
+		return -1;
 	}
-	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (b->len + (size_t)n > (1 << 20)) {
-			errno = EFBIG;
-			goto fail;
-		}
-		if (ms_buf_add(b, tmp, (size_t)n) == -1) {
-			errno = ENOMEM;
-			goto fail;
-		}
+	if (ms_file_read(path, FILE_MAX, b, st) == -1)
+		return -1;
+	if (!S_ISREG(st->st_mode)) {
+		/* It changed since the stat. */
+		explicit_bzero(b->data + old, b->len - old);
+		b->len = old;
+		if (b->cap > 0)
+			b->data[old] = '\0';
+		errno = EINVAL;
+		return -1;
 	}
-	explicit_bzero(tmp, sizeof(tmp));
-	close(fd);
 	return 0;
-fail:
-	e = errno;
-	explicit_bzero(tmp, sizeof(tmp));
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 int
-ms_config_load(struct ms_config *c, const char *path, struct ms_error *err)
+ms_config_dir(struct ms_buf *out, const char *xdg_config_home, const char *home)
 {
-	struct ms_buf b, pb;
-	struct stat st;
-	const char *env, *home;
-	int named = 0, rc;
+	ms_buf_reset(out);
+	if (xdg_config_home != NULL && *xdg_config_home == '/')
+		ms_buf_printf(out, "%s/ms", xdg_config_home);
+	else if (home != NULL && *home != '\0')
+		ms_buf_printf(out, "%s/.config/ms", home);
+	else
+		return -1;
+	if (out->oom) {
+		ms_buf_reset(out);
+		return -1;
+	}
+	return 0;
+}
 
-	ms_buf_init(&pb);
-	if (path != NULL && *path != '\0')
-		named = 1;
-	else if ((env = getenv("MS_CONFIG")) != NULL && *env != '\0') {
-		path = env;
-		named = 1;
-	} else if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/') {
-		ms_buf_printf(&pb, "%s/ms/config", env);
-		path = pb.data;
-	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
-		ms_buf_printf(&pb, "%s/.config/ms/config", home);
-		path = pb.data;
-	} else
+int
+ms_config_load(
+    struct ms_config *c, const char *path, int named, struct ms_error *err)
+{
+	struct ms_buf b;
+	struct stat st;
+	int rc;
+
+	if (path == NULL || *path == '\0')
 		return 0;
 	ms_buf_init(&b);
 	if (slurp(path, &b, &st) == -1) {
 		rc = 0;
-		if (named || errno != ENOENT)
+		if (b.oom)
+			rc = ms_error_set(err, MS_ESOFTWARE, "out of memory");
+		else if (named || errno != ENOENT)
 			rc = ms_error_set(err, MS_ECONFIG,
 			    "cannot read config '%s': %s", path,
 			    strerror(errno));
-		ms_buf_release(&pb);
 		ms_buf_wipe(&b);
 		return rc;
 	}
 	free(c->path);
-	c->path = strdup(path);
+	if ((c->path = strdup(path)) == NULL) {
+		ms_buf_wipe(&b);
+		return ms_error_set(err, MS_ESOFTWARE, "out of memory");
+	}
 	rc = ms_config_parse(c, b.data, b.len, path, err);
 	ms_buf_wipe(&b);
 	if (rc == 0 && c->holds_key && (st.st_mode & 077) != 0)
@@ -489,7 +485,6 @@ ms_config_load(struct ms_config *c, const char *path, struct ms_error *err)
 		    "config '%s' holds an "
 		    "API key and is readable by others; chmod 600 it",
 		    path);
-	ms_buf_release(&pb);
 	return rc;
 }
 
@@ -507,6 +502,15 @@ firstline(const char *s, size_t n, struct ms_buf *key)
 	return ms_buf_add(key, s, i);
 }
 
+/* The first line of s as the key, or "out of memory". */
+static int
+keyline(const char *s, size_t n, struct ms_buf *key, struct ms_error *err)
+{
+	if (firstline(s, n, key) == -1)
+		return ms_error_set(err, MS_ESOFTWARE, "out of memory");
+	return 0;
+}
+
 static int
 key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 {
@@ -514,7 +518,7 @@ key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 	char tmp[512];
 	size_t n;
 	FILE *fp;
-	int st;
+	int st, rc;
 
 	fflush(NULL);
 	if ((fp = popen(cmd, "r")) == NULL)
@@ -523,6 +527,7 @@ key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 		    "%s",
 		    strerror(errno));
 	ms_buf_init(&out);
+	/* Read to the end (the command must not die of SIGPIPE), keep 64K. */
 	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
 		if (out.len < 65536)
 			ms_buf_add(&out, tmp, n);
@@ -535,82 +540,91 @@ key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 		    "(status %d)",
 		    WIFEXITED(st) ? WEXITSTATUS(st) : st);
 	}
-	firstline(out.data, out.len, key);
+	/* One check for every add above. */
+	if (out.oom)
+		rc = ms_error_set(err, MS_ESOFTWARE, "out of memory");
+	else
+		rc = keyline(out.data, out.len, key, err);
 	ms_buf_wipe(&out);
-	return 0;
+	return rc;
 }
 
 static int
-key_file(const char *path, struct ms_buf *key, struct ms_error *err)
+key_file(const char *path, const char *home, struct ms_buf *key,
+    struct ms_error *err)
 {
 	struct ms_buf b, pb;
 	struct stat st;
-	const char *home;
+	int rc = -1;
 
 	ms_buf_init(&pb);
-	if (path[0] == '~' && path[1] == '/' &&
-	    (home = getenv("HOME")) != NULL) {
-		ms_buf_printf(&pb, "%s%s", home, path + 1);
+	ms_buf_init(&b);
+	if (path[0] == '~' && path[1] == '/' && home != NULL) {
+		if (ms_buf_printf(&pb, "%s%s", home, path + 1) == -1) {
+			ms_error_set(err, MS_ESOFTWARE, "out of memory");
+			goto out;
+		}
 		path = pb.data;
 	}
-	ms_buf_init(&b);
 	if (slurp(path, &b, &st) == -1) {
-		ms_error_set(err, MS_ECONFIG, "cannot read key file '%s': %s",
-		    path, strerror(errno));
-		goto fail;
+		if (b.oom)
+			ms_error_set(err, MS_ESOFTWARE, "out of memory");
+		else
+			ms_error_set(err, MS_ECONFIG,
+			    "cannot read key file '%s': %s", path,
+			    strerror(errno));
+		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
 		ms_error_set(err, MS_ECONFIG,
 		    "key file '%s' is readable by "
 		    "others; chmod 600 it",
 		    path);
-		goto fail;
+		goto out;
 	}
-	firstline(b.data, b.len, key);
+	rc = keyline(b.data, b.len, key, err);
+out:
 	ms_buf_wipe(&b);
 	ms_buf_release(&pb);
-	return 0;
-fail:
-	ms_buf_wipe(&b);
-	ms_buf_release(&pb);
-	return -1;
+	return rc;
+}
+
+/* An empty variable counts as unset, as it always did with getenv. */
+static int
+isset(const char *v)
+{
+	return v != NULL && *v != '\0';
 }
 
 int
-ms_profile_key(const struct ms_config *c, const struct ms_profile *p,
+ms_profile_key(const struct ms_profile *p, const struct ms_key_env *env,
     struct ms_buf *key, struct ms_error *err)
 {
-	const char *v;
+	static const struct ms_key_env none;
 
-	(void)c;
+	if (env == NULL)
+		env = &none;
 	ms_buf_reset(key);
-	if ((v = getenv("MS_API_KEY")) != NULL && *v != '\0')
-		return firstline(v, strlen(v), key) == -1
-		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
-		    : 0;
+	if (key->oom)
+		return ms_error_set(err, MS_ESOFTWARE, "out of memory");
+	if (isset(env->override))
+		return keyline(env->override, strlen(env->override), key, err);
 	if (p->api_key_env != NULL) {
-		if ((v = getenv(p->api_key_env)) == NULL || *v == '\0')
+		if (!isset(env->named))
 			return ms_error_set(err, MS_ECONFIG,
 			    "no API key: "
 			    "%s (api_key_env of profile '%s') is not set",
 			    p->api_key_env, p->name);
-		return firstline(v, strlen(v), key) == -1
-		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
-		    : 0;
+		return keyline(env->named, strlen(env->named), key, err);
 	}
 	if (p->api_key_cmd != NULL)
 		return key_cmd(p->api_key_cmd, key, err);
 	if (p->api_key_file != NULL)
-		return key_file(p->api_key_file, key, err);
+		return key_file(p->api_key_file, env->home, key, err);
 	if (p->api_key != NULL)
-		return firstline(p->api_key, strlen(p->api_key), key) == -1
-		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
-		    : 0;
-	if (p->key_var != NULL && (v = getenv(p->key_var)) != NULL &&
-	    *v != '\0')
-		return firstline(v, strlen(v), key) == -1
-		    ? ms_error_set(err, MS_ESOFTWARE, "out of memory")
-		    : 0;
+		return keyline(p->api_key, strlen(p->api_key), key, err);
+	if (p->key_var != NULL && isset(env->builtin))
+		return keyline(env->builtin, strlen(env->builtin), key, err);
 	return 0;
 }
 

@@ -26,10 +26,21 @@
 /* What a 200 answer turned out to be. */
 enum { MODE_UNKNOWN, MODE_SSE, MODE_JSON, MODE_OTHER };
 
-/* One attempt's state, shared with libcurl's callbacks. */
-struct xfer {
-	const struct ms_http_opts *opts;
+struct transfer;
+
+/* A call in the engine: its place in a queue, its tries. */
+struct job {
 	struct ms_call *call;
+	struct transfer *x; /* the attempt running, or NULL */
+	int attempt;	    /* of the call, 0 for the first */
+	double wake;	    /* waiting: when to try again */
+	struct job *next;   /* in the ready, waiting or active list */
+};
+
+/* One attempt's state, shared with libcurl's callbacks. */
+struct transfer {
+	const struct ms_http_opts *opts;
+	struct job *job;
 	char errbuf[CURL_ERROR_SIZE];
 	double start;
 	double last; /* when the last byte came, for --idle-timeout */
@@ -107,7 +118,7 @@ header_is(const char *line, size_t n, const char *name, char *out, size_t outsz)
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
-	struct xfer *x = arg;
+	struct transfer *x = arg;
 	size_t len = size * n;
 
 	x->last = now();
@@ -128,7 +139,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
  * brought is written at once, in one write, even when an event failed.
  */
 static int
-drain(struct xfer *x)
+drain(struct transfer *x)
 {
 	struct ms_sse_event ev;
 	int rc;
@@ -147,7 +158,7 @@ drain(struct xfer *x)
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
-	struct xfer *x = arg;
+	struct transfer *x = arg;
 	size_t len = size * n, i;
 
 	x->got_bytes = 1;
@@ -155,6 +166,7 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	if (x->status == 0)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	if (x->status < 200 || x->status > 299) {
+		/* Only for the message: out of memory, it is cut short. */
 		if (x->body.len < MAX_ERRBODY)
 			ms_buf_add(&x->body, p, len);
 		return len;
@@ -230,33 +242,6 @@ check_url(const struct ms_http_opts *o, struct ms_error *err)
 	return 0;
 }
 
-static struct curl_slist *
-headers(const struct ms_http_opts *o, struct ms_buf *auth)
-{
-	struct curl_slist *l = NULL;
-	char line[1024];
-
-	l = curl_slist_append(l, "Content-Type: application/json");
-	l = curl_slist_append(l, "Accept: text/event-stream, application/json");
-	l = curl_slist_append(l, "Expect:");
-	if (o->key != NULL && o->key[0] != '\0') {
-		ms_buf_printf(auth, "Authorization: Bearer %s", o->key);
-		l = curl_slist_append(l, auth->data);
-	}
-	if (o->app_url != NULL && o->app_url[0] != '\0') {
-		snprintf(line, sizeof(line), "HTTP-Referer: %s", o->app_url);
-		l = curl_slist_append(l, line);
-	}
-	if (o->app_title != NULL && o->app_title[0] != '\0') {
-		snprintf(line, sizeof(line), "X-Title: %s", o->app_title);
-		l = curl_slist_append(l, line);
-		snprintf(
-		    line, sizeof(line), "X-OpenRouter-Title: %s", o->app_title);
-		l = curl_slist_append(l, line);
-	}
-	return l;
-}
-
 /* Wipe the Authorization line that libcurl's list holds a copy of. */
 static void
 headers_free(struct curl_slist *l)
@@ -268,9 +253,61 @@ headers_free(struct curl_slist *l)
 	curl_slist_free_all(l);
 }
 
+/*
+ * Append a line to *l.  A failure is remembered in *bad, for a list with
+ * a line missing (the key's, say) must never be sent.
+ */
+static void
+header_add(struct curl_slist **l, int *bad, const char *line)
+{
+	struct curl_slist *n;
+
+	if (*bad)
+		return;
+	if ((n = curl_slist_append(*l, line)) == NULL)
+		*bad = 1;
+	else
+		*l = n;
+}
+
+/* The request's headers, or NULL when out of memory. */
+static struct curl_slist *
+headers(const struct ms_http_opts *o, struct ms_buf *auth)
+{
+	struct curl_slist *l = NULL;
+	char line[1024];
+	int bad = 0;
+
+	header_add(&l, &bad, "Content-Type: application/json");
+	header_add(&l, &bad, "Accept: text/event-stream, application/json");
+	header_add(&l, &bad, "Expect:");
+	if (o->key != NULL && o->key[0] != '\0') {
+		if (ms_buf_printf(auth, "Authorization: Bearer %s", o->key) ==
+		    -1)
+			bad = 1;
+		header_add(&l, &bad, auth->data);
+	}
+	if (o->app_url != NULL && o->app_url[0] != '\0') {
+		snprintf(line, sizeof(line), "HTTP-Referer: %s", o->app_url);
+		header_add(&l, &bad, line);
+	}
+	if (o->app_title != NULL && o->app_title[0] != '\0') {
+		snprintf(line, sizeof(line), "X-Title: %s", o->app_title);
+		header_add(&l, &bad, line);
+		snprintf(
+		    line, sizeof(line), "X-OpenRouter-Title: %s", o->app_title);
+		header_add(&l, &bad, line);
+	}
+	if (bad) {
+		headers_free(l);
+		return NULL;
+	}
+	return l;
+}
+
 static void
 setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
-    size_t len, struct curl_slist *hdrs, long timeout_ms, struct xfer *x)
+    size_t len, struct curl_slist *hdrs, long timeout_ms, struct transfer *x)
 {
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -328,14 +365,16 @@ struct ms_http {
 	CURLM *m;
 	struct curl_slist *hdrs;
 	struct ms_buf url;
-	struct ms_call *ready; /* to start, in order */
-	struct ms_call **ready_end;
-	struct ms_call *waiting; /* to retry after their wake time */
-	struct ms_call *active;	 /* running */
+	struct job *ready; /* to start, in order */
+	struct job **ready_end;
+	struct job *waiting; /* to retry after their wake time */
+	struct job *active;  /* running */
 	size_t running, nwaiting, nready;
 	double t0;
 	int stop;
 };
+
+static void abandon(struct ms_http *);
 
 struct ms_http *
 ms_http_new(const struct ms_http_opts *o, struct ms_error *err)
@@ -353,6 +392,7 @@ ms_http_new(const struct ms_http_opts *o, struct ms_error *err)
 		return NULL;
 	}
 	h->o = *o;
+	h->ready_end = &h->ready;
 	ms_buf_init(&h->url);
 	n = strlen(o->base_url);
 	while (n > 0 && o->base_url[n - 1] == '/')
@@ -362,7 +402,11 @@ ms_http_new(const struct ms_http_opts *o, struct ms_error *err)
 	ms_buf_init(&auth);
 	h->hdrs = headers(o, &auth);
 	ms_buf_wipe(&auth);
-	h->ready_end = &h->ready;
+	if (h->hdrs == NULL || h->url.oom) {
+		ms_http_free(h);
+		ms_error_set(err, MS_ESOFTWARE, "out of memory");
+		return NULL;
+	}
 	h->t0 = now();
 	return h;
 }
@@ -372,23 +416,29 @@ ms_http_free(struct ms_http *h)
 {
 	if (h == NULL)
 		return;
+	/* Calls added but never run hold a job each. */
+	abandon(h);
 	headers_free(h->hdrs);
 	curl_multi_cleanup(h->m);
 	ms_buf_release(&h->url);
 	free(h);
 }
 
-void
+int
 ms_http_add(struct ms_http *h, struct ms_call *c)
 {
+	struct job *j;
+
 	c->rc = -1;
-	c->attempt = 0;
-	c->next = NULL;
 	ms_error_clear(&c->err);
 	memset(&c->st, 0, sizeof(c->st));
-	*h->ready_end = c;
-	h->ready_end = &c->next;
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return ms_error_set(&c->err, MS_ESOFTWARE, "out of memory");
+	j->call = c;
+	*h->ready_end = j;
+	h->ready_end = &j->next;
 	h->nready++;
+	return 0;
 }
 
 void
@@ -397,28 +447,28 @@ ms_http_stop(struct ms_http *h)
 	h->stop = 1;
 }
 
-/* Start the first ready call. */
+/* Start the first ready job. */
 static int
 start(struct ms_http *h)
 {
-	struct ms_call *c = h->ready;
-	struct xfer *x;
+	struct job *j = h->ready;
+	struct ms_call *c = j->call;
+	struct transfer *x;
 	long timeout_ms = 0;
 
-	if ((h->ready = c->next) == NULL)
+	if ((h->ready = j->next) == NULL)
 		h->ready_end = &h->ready;
 	h->nready--;
-	c->next = NULL;
+	j->next = NULL;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return ms_error_set(&c->err, MS_ESOFTWARE, "out of memory");
 	x->opts = &h->o;
-	x->call = c;
+	x->job = j;
 	x->resp = c->resp;
 	x->err = &c->err;
 	ms_sse_init(&x->sse);
 	ms_buf_init(&x->body);
-	c->resp->done = c->resp->finished = 0;
-	c->resp->finish_reason[0] = '\0';
+	ms_resp_reset(c->resp);
 	if (h->o.timeout_ms > 0) {
 		timeout_ms = h->o.timeout_ms - (long)((now() - h->t0) * 1000);
 		if (timeout_ms <= 0)
@@ -431,38 +481,38 @@ start(struct ms_http *h)
 	}
 	setup(
 	    x->h, &h->o, h->url.data, c->body, c->len, h->hdrs, timeout_ms, x);
-	logf_(&h->o, "POST %s%s", h->url.data, c->attempt ? " (again)" : "");
+	logf_(&h->o, "POST %s%s", h->url.data, j->attempt ? " (again)" : "");
 	x->start = x->last = now();
-	c->x = x;
+	j->x = x;
 	curl_multi_add_handle(h->m, x->h);
-	c->next = h->active;
-	h->active = c;
+	j->next = h->active;
+	h->active = j;
 	h->running++;
 	return 0;
 }
 
 /* Free what one attempt held. */
 static void
-end_xfer(struct ms_http *h, struct ms_call *c)
+end_transfer(struct ms_http *h, struct job *j)
 {
-	struct xfer *x = c->x;
-	struct ms_call **pp;
+	struct transfer *x = j->x;
+	struct job **pp;
 
 	if (x == NULL)
 		return;
 	for (pp = &h->active; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == c) {
-			*pp = c->next;
+		if (*pp == j) {
+			*pp = j->next;
 			h->running--;
 			break;
 		}
-	c->next = NULL;
+	j->next = NULL;
 	curl_multi_remove_handle(h->m, x->h);
 	curl_easy_cleanup(x->h);
 	ms_sse_release(&x->sse);
 	ms_buf_release(&x->body);
 	free(x);
-	c->x = NULL;
+	j->x = NULL;
 }
 
 /*
@@ -470,10 +520,11 @@ end_xfer(struct ms_http *h, struct ms_call *c)
  * for good (err set), 1 try again after *wait ms.
  */
 static int
-classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
+classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 {
 	const struct ms_http_opts *o = &h->o;
-	struct xfer *x = c->x;
+	struct ms_call *c = j->call;
+	struct transfer *x = j->x;
 	struct ms_resp *resp = c->resp;
 	struct ms_error *err = &c->err;
 	char msg[sizeof(err->msg)], why[600];
@@ -481,7 +532,7 @@ classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
 	long ra = -1;
 	int rc = -1, retry = 0;
 
-	c->st.attempts = c->attempt + 1;
+	c->st.attempts = j->attempt + 1;
 	if (x->status == 0)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	c->st.status = x->status;
@@ -584,7 +635,7 @@ classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
 		return 0;
 	}
 	/* Nothing is tried again once some of its answer is out. */
-	if (!retry || c->attempt >= o->retries || resp->got_content)
+	if (!retry || j->attempt >= o->retries || resp->got_content)
 		return -1;
 	if (ra > MAX_RETRY_AFTER_MS) {
 		memcpy(msg, err->msg, sizeof(msg));
@@ -592,44 +643,47 @@ classify(struct ms_http *h, struct ms_call *c, CURLcode res, long *wait)
 		    "%.700s (the server asks to wait %ld s)", msg, ra / 1000);
 		return -1;
 	}
-	*wait = ms_retry_delay(c->attempt, rnd(), ra);
+	*wait = ms_retry_delay(j->attempt, rnd(), ra);
 	if (o->timeout_ms > 0 &&
 	    (now() - h->t0) * 1000 + (double)*wait >= (double)o->timeout_ms)
 		return -1;
-	logf_(o, "retry %d/%d in %.1f s: %s", c->attempt + 1, o->retries,
+	logf_(o, "retry %d/%d in %.1f s: %s", j->attempt + 1, o->retries,
 	    (double)*wait / 1000, why);
 	return 1;
 }
 
-/* Move calls whose wait is over to the front of the ready queue. */
+/* Move jobs whose wait is over to the front of the ready queue. */
 static double
 wake(struct ms_http *h)
 {
-	struct ms_call **pp = &h->waiting, *c;
+	struct job **pp = &h->waiting, *j;
 	double t = now(), next = 0;
 
-	while ((c = *pp) != NULL) {
-		if (c->wake <= t) {
-			*pp = c->next;
+	while ((j = *pp) != NULL) {
+		if (j->wake <= t) {
+			*pp = j->next;
 			h->nwaiting--;
-			c->next = h->ready;
+			j->next = h->ready;
 			if (h->ready == NULL)
-				h->ready_end = &c->next;
-			h->ready = c;
+				h->ready_end = &j->next;
+			h->ready = j;
 			h->nready++;
 			continue;
 		}
-		if (next == 0 || c->wake < next)
-			next = c->wake;
-		pp = &c->next;
+		if (next == 0 || j->wake < next)
+			next = j->wake;
+		pp = &j->next;
 	}
 	return next;
 }
 
+/* The call is over: the job goes first, so that done may add it again. */
 static void
-finish(
-    struct ms_http *h, struct ms_call *c, int rc, const struct ms_http_cb *cb)
+finish(struct ms_http *h, struct job *j, int rc, const struct ms_http_cb *cb)
 {
+	struct ms_call *c = j->call;
+
+	free(j);
 	c->rc = rc;
 	c->st.total = now() - h->t0;
 	if (cb != NULL && cb->done != NULL)
@@ -638,35 +692,40 @@ finish(
 
 /* After an attempt: wait to try again, or report the call over. */
 static void
-settle(struct ms_http *h, struct ms_call *c, int rc, long wait,
+settle(struct ms_http *h, struct job *j, int rc, long wait,
     const struct ms_http_cb *cb)
 {
-	end_xfer(h, c);
+	end_transfer(h, j);
 	if (rc == 1) {
-		c->attempt++;
-		c->wake = now() + (double)wait / 1000;
-		c->next = h->waiting;
-		h->waiting = c;
+		j->attempt++;
+		j->wake = now() + (double)wait / 1000;
+		j->next = h->waiting;
+		h->waiting = j;
 		h->nwaiting++;
 		return;
 	}
-	finish(h, c, rc, cb);
+	finish(h, j, rc, cb);
 }
 
 /* Drop every call still queued or running, as when interrupted. */
 static void
 abandon(struct ms_http *h)
 {
-	struct ms_call *c;
+	struct job *j;
 
-	while (h->active != NULL)
-		end_xfer(h, h->active);
-	h->running = 0;
-	while ((c = h->waiting) != NULL) {
-		h->waiting = c->next;
-		c->next = NULL;
+	while ((j = h->active) != NULL) {
+		end_transfer(h, j);
+		free(j);
 	}
-	h->ready = NULL;
+	h->running = 0;
+	while ((j = h->waiting) != NULL) {
+		h->waiting = j->next;
+		free(j);
+	}
+	while ((j = h->ready) != NULL) {
+		h->ready = j->next;
+		free(j);
+	}
 	h->ready_end = &h->ready;
 	h->nwaiting = h->nready = 0;
 }
@@ -678,19 +737,19 @@ abandon(struct ms_http *h)
 static int
 idle_check(struct ms_http *h, const struct ms_http_cb *cb)
 {
-	struct ms_call *c, *next;
+	struct job *j, *next;
 	double t = now();
 	long wait;
 	int rc, n = 0;
 
-	for (c = h->active; c != NULL; c = next) {
-		next = c->next;
-		if ((t - c->x->last) * 1000 < (double)h->o.idle_timeout_ms)
+	for (j = h->active; j != NULL; j = next) {
+		next = j->next;
+		if ((t - j->x->last) * 1000 < (double)h->o.idle_timeout_ms)
 			continue;
-		c->x->idle = 1;
+		j->x->idle = 1;
 		wait = 0;
-		rc = classify(h, c, CURLE_OPERATION_TIMEDOUT, &wait);
-		settle(h, c, rc, wait, cb);
+		rc = classify(h, j, CURLE_OPERATION_TIMEDOUT, &wait);
+		settle(h, j, rc, wait, cb);
 		n++;
 	}
 	return n;
@@ -700,8 +759,8 @@ int
 ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
     struct ms_error *err)
 {
-	struct ms_call *c;
-	struct xfer *x;
+	struct job *j;
+	struct transfer *x;
 	CURLMsg *msg;
 	double next, t;
 	long wait;
@@ -727,9 +786,9 @@ ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
 			return -1;
 		}
 		while (h->ready != NULL && h->running < jobs) {
-			c = h->ready;
+			j = h->ready;
 			if (start(h) == -1)
-				finish(h, c, -1, cb);
+				finish(h, j, -1, cb);
 		}
 		if (h->running == 0 && h->nwaiting == 0 && h->nready == 0)
 			return 0;
@@ -743,10 +802,10 @@ ms_http_run(struct ms_http *h, size_t jobs, const struct ms_http_cb *cb,
 			x = NULL;
 			curl_easy_getinfo(
 			    msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			c = x->call;
+			j = x->job;
 			wait = 0;
-			rc = classify(h, c, msg->data.result, &wait);
-			settle(h, c, rc, wait, cb);
+			rc = classify(h, j, msg->data.result, &wait);
+			settle(h, j, rc, wait, cb);
 			finished += rc != 1;
 		}
 		/* A slot came free: fill it before waiting on the others. */
@@ -784,7 +843,11 @@ ms_http_chat(const struct ms_http_opts *o, const char *body, size_t len,
 	c.body = body;
 	c.len = len;
 	c.resp = resp;
-	ms_http_add(h, &c);
+	if (ms_http_add(h, &c) == -1) {
+		*err = c.err;
+		ms_http_free(h);
+		return -1;
+	}
 	rc = ms_http_run(h, 1, &cb, err);
 	*st = c.st;
 	if (rc == 0 && c.rc == -1) {

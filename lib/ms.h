@@ -2,6 +2,8 @@
 #ifndef MS_H
 #define MS_H
 
+#include <sys/stat.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +48,13 @@ struct ms_buf {
 	char *data;
 	size_t len;
 	size_t cap;
+	/*
+	 * An allocation failed (or a size overflowed): the contents are
+	 * incomplete.  Sticky until ms_buf_release or ms_buf_init (reset,
+	 * consume and detach keep it), so that a run of appends can be
+	 * checked once; every append and grow fails at once while it is set.
+	 */
+	int oom;
 };
 
 void ms_buf_init(struct ms_buf *);
@@ -61,8 +70,19 @@ int ms_buf_printf(struct ms_buf *, const char *, ...)
 void ms_buf_reset(struct ms_buf *);
 /* Remove the first n bytes. */
 void ms_buf_consume(struct ms_buf *, size_t n);
-/* Hand the data over to the caller (never NULL) and reset the buffer. */
+/*
+ * Hand the data over to the caller and reset the buffer (oom stays set);
+ * NULL only when an empty buffer's "" cannot be allocated.
+ */
 char *ms_buf_detach(struct ms_buf *);
+/*
+ * Read the whole file at path (following symlinks) and append it to out;
+ * fill *st from the open file if st is not NULL.  Returns -1 with errno
+ * set on failure (EFBIG when the file has more than max bytes, ENOMEM
+ * with out->oom set), and out as it was.
+ */
+int ms_file_read(
+    const char *path, size_t max, struct ms_buf *out, struct stat *st);
 
 /*
  * UTF-8.  ms_utf8_check returns 0 when s is valid UTF-8 without NUL
@@ -129,7 +149,6 @@ struct ms_resp {
 	ms_delta_fn on_delta;
 	ms_flush_fn on_flush; /* optional: after each piece of input read */
 	void *arg;
-	void *tok;	 /* json-c tokener, reused for every event */
 	int done;	 /* [DONE] was seen */
 	int finished;	 /* a finish_reason was seen */
 	int got_content; /* any delta was handed out */
@@ -137,13 +156,21 @@ struct ms_resp {
 	char provider[128];
 	char model[256];
 	struct ms_usage usage;
-	int slow;	    /* read every event with json-c (for tests) */
-	long fast;	    /* events the fast path read (tests, benchmarks) */
+	/* Private to the library: here only because the caller embeds it. */
+	void *tok;	    /* json-c tokener, reused for every event */
 	struct ms_buf text; /* a delta with escapes, decoded */
+	int slow;	    /* test hooks, set and read through ms_test.h */
+	long fast;
 };
 
 void ms_resp_init(struct ms_resp *, ms_delta_fn, void *arg);
 void ms_resp_release(struct ms_resp *);
+/*
+ * Before another attempt at the same answer: forget the last attempt's
+ * [DONE] and finish reason.  What was handed out, usage, provider and
+ * model stay.
+ */
+void ms_resp_reset(struct ms_resp *);
 /*
  * One SSE event.  Returns -1 for an error in the stream (MS_EUNAVAIL, the
  * server's message in err), bad JSON (MS_EPROTOCOL) or a failed delta
@@ -226,6 +253,14 @@ int ms_out_flush(struct ms_out *);
 size_t ms_tokens_estimate(const char *, size_t);
 /* The same in quarter tokens, which add up across pieces of a text. */
 size_t ms_tokens_quarters(const char *, size_t);
+/*
+ * Internal to libms: the letter class of the character at s (n > 0 bytes
+ * left) as ms_tokens_quarters sees it, so that the chunker prices a space
+ * before a word exactly as the estimate does.
+ */
+#define MS__LATIN 1
+#define MS__CYRILLIC 2
+int ms__letter_at(const char *s, size_t n);
 
 /*
  * Chunking (SPEC 5): cut input that does not fit one request into chunks
@@ -261,6 +296,8 @@ int ms_chunker_next(struct ms_chunker *, struct ms_chunk *);
  * and what lies around it is written back as it was.
  */
 void ms_text_trim(const char *s, size_t n, size_t *head, size_t *tail);
+/* 1 when n is 0 or every byte is ' ', '\t', '\n', '\r', '\f' or '\v'. */
+int ms_text_blank(const char *s, size_t n);
 
 /* Retry policy (SPEC 6). */
 #define MS_RETRY_BASE_MS 500
@@ -339,17 +376,40 @@ void ms_config_release(struct ms_config *);
 int ms_config_parse(struct ms_config *, const char *text, size_t len,
     const char *name, struct ms_error *);
 /*
- * Find and read the config file: path if not NULL, else $MS_CONFIG,
- * $XDG_CONFIG_HOME/ms/config, ~/.config/ms/config.  A file that does not
- * exist is not an error unless it was named.
+ * The directory of ms's own files into out: "$XDG_CONFIG_HOME/ms" when
+ * xdg_config_home is an absolute path, else "$HOME/.config/ms" when home
+ * is not empty; the config file is DIR/config, the templates
+ * DIR/templates.  The library reads no environment: the caller passes the
+ * values.  Returns -1 with out empty when there is neither (or with
+ * out->oom set when out of memory).
  */
-int ms_config_load(struct ms_config *, const char *path, struct ms_error *);
+int ms_config_dir(
+    struct ms_buf *out, const char *xdg_config_home, const char *home);
+/*
+ * Read the config file at path; NULL (or "") means there is none and
+ * returns 0.  A file that does not exist is an error only when named is 1
+ * (the user named it, as with $MS_CONFIG); otherwise it is no file.
+ */
+int ms_config_load(
+    struct ms_config *, const char *path, int named, struct ms_error *);
 struct ms_profile *ms_config_profile(struct ms_config *, const char *name);
 /*
- * Get the API key of a profile into key (wiped by the caller with
- * ms_buf_wipe).  An empty key means none is configured.
+ * What the environment holds for the key, resolved by the caller: each
+ * NULL or "" when unset.
  */
-int ms_profile_key(const struct ms_config *, const struct ms_profile *,
+struct ms_key_env {
+	const char *override; /* MS_API_KEY */
+	const char *named;    /* value of the profile's api_key_env variable */
+	const char *builtin;  /* value of the built-in profile's key_var */
+	const char *home;     /* for ~/ in api_key_file */
+};
+/*
+ * Get the API key of a profile into key (wiped by the caller with
+ * ms_buf_wipe): the override, else the profile's api_key_env, api_key_cmd,
+ * api_key_file or api_key, else the built-in variable.  An empty key
+ * means none is configured.  env NULL: nothing is set.
+ */
+int ms_profile_key(const struct ms_profile *, const struct ms_key_env *env,
     struct ms_buf *key, struct ms_error *);
 /* 1 when url names a loopback host (127.0.0.0/8, ::1, localhost). */
 int ms_url_is_loopback(const char *url);
@@ -404,16 +464,28 @@ int ms_template_parse(struct ms_template *, const char *text, size_t len,
 int ms_template_render(const char *text, const struct ms_vars *,
     struct ms_buf *out, struct ms_error *);
 /*
- * Find a template: NAME containing '/' is a path; else
- * $XDG_CONFIG_HOME/ms/templates/NAME (or ~/.config/...), else built-in.
+ * Where the template NAME comes from, the one lookup for runs and
+ * listings: NAME containing '/' is a path (MS_TPL_FILE even when it does
+ * not exist: loading it then says it cannot be read); else DIR/NAME when
+ * dir is not NULL or "", NAME is not empty and does not start with '.',
+ * and stat() (following symlinks) finds a regular file; else the built-in
+ * of that name (MS_TPL_BUILTIN); else MS_TPL_NONE.  The file's path goes
+ * into path (emptied otherwise); path->oom set means out of memory, and
+ * the answer is MS_TPL_NONE.
  */
-int ms_template_load(struct ms_template *, const char *name, struct ms_error *);
+enum ms_tsource { MS_TPL_NONE, MS_TPL_FILE, MS_TPL_BUILTIN };
+enum ms_tsource ms_template_find(
+    const char *name, const char *dir, struct ms_buf *path);
+/*
+ * Find (as ms_template_find) and parse a template; dir is the directory
+ * of user templates (DIR/templates of ms_config_dir), or NULL for none.
+ */
+int ms_template_load(
+    struct ms_template *, const char *name, const char *dir, struct ms_error *);
 /* Built-in template text by name, or NULL. */
 const char *ms_builtin_template(const char *name);
 /* The NULL-terminated list of built-in template names. */
 extern const char *const ms_builtin_names[];
-/* The directory of user templates into buf (no trailing slash). */
-int ms_template_dir(struct ms_buf *);
 
 /*
  * A request, ready to send: parameters, messages and the target.
@@ -473,21 +545,19 @@ struct ms_http_stats {
  * retries.  A call's answer reaches its resp's callback as it arrives.
  */
 struct ms_http;
-struct xfer;
 
+/*
+ * A call is the caller's, and kept from ms_http_add until done is called
+ * for it or ms_http_run returns; the engine's state for it is its own.
+ */
 struct ms_call {
-	const char *body; /* kept by the caller until the call is done */
+	const char *body;
 	size_t len;
 	struct ms_resp *resp;
 	struct ms_error err; /* why it failed */
 	struct ms_http_stats st;
 	int rc;	   /* 0: the answer is whole; -1: failed */
 	void *arg; /* the caller's */
-	/* the engine's */
-	struct xfer *x;
-	int attempt;
-	double wake;
-	struct ms_call *next;
 };
 
 struct ms_http_cb {
@@ -501,7 +571,11 @@ struct ms_http_cb {
 /* Checks the URL and the key's safety; NULL with err set on failure. */
 struct ms_http *ms_http_new(const struct ms_http_opts *, struct ms_error *);
 void ms_http_free(struct ms_http *);
-void ms_http_add(struct ms_http *, struct ms_call *);
+/*
+ * Queue a call.  -1 with the call's err set when out of memory: it is not
+ * queued, and done will not be called for it.
+ */
+int ms_http_add(struct ms_http *, struct ms_call *);
 /* Make ms_http_run return at its next step; calls still out are dropped. */
 void ms_http_stop(struct ms_http *);
 /*

@@ -29,6 +29,13 @@ ms_out_release(struct ms_out *o)
 	ms_buf_release(&o->scratch);
 }
 
+/* An append failed earlier: the text held has a hole, so none goes out. */
+static int
+broken(const struct ms_out *o)
+{
+	return o->fence.oom || o->ws.oom || o->scratch.oom;
+}
+
 static int
 isws(char c)
 {
@@ -173,6 +180,8 @@ ms_out_flush(struct ms_out *o)
 {
 	int rc;
 
+	if (broken(o))
+		return MS_ESOFTWARE;
 	if (o->scratch.len == 0)
 		return 0;
 	rc = o->write(o->arg, o->scratch.data, o->scratch.len);
@@ -186,6 +195,8 @@ ms_out_write(struct ms_out *o, const char *s, size_t n)
 	size_t end;
 	int rc = 0;
 
+	if (broken(o))
+		return MS_ESOFTWARE;
 	switch (o->strip_fence ? o->fstate : F_PASS) {
 	case F_START:
 		if (ms_buf_add(&o->fence, s, n) == -1)
@@ -224,6 +235,8 @@ ms_out_finish(struct ms_out *o)
 {
 	int complete = 0;
 
+	if (broken(o))
+		return MS_ESOFTWARE;
 	if (o->strip_fence && o->fence.len > 0) {
 		/* An unclosed fence stays as written; a closing one goes. */
 		if (o->fstate == F_FENCED && o->fence.data[0] == '\n')

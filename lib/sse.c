@@ -119,6 +119,9 @@ ms_sse_next(struct ms_sse *p, struct ms_sse_event *ev)
 	const char *s;
 	size_t i, n;
 
+	/* A feed or a line failed: the stream has a hole, no event is whole. */
+	if (p->in.oom || p->data.oom || p->event.oom)
+		return -1;
 	for (;;) {
 		s = p->in.data;
 		n = p->in.len;

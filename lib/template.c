@@ -242,9 +242,12 @@ ms_template_parse(struct ms_template *t, const char *text, size_t len,
 				goto oom;
 			goto next;
 		}
-		for (i = 0; i < n && isspace((unsigned char)s[i]); i++)
+		if (ms_text_blank(s, n))
+			goto next;
+		/* The line holds text, so this stops inside it. */
+		for (i = 0; ms_text_blank(s + i, 1); i++)
 			;
-		if (i == n || s[i] == '#')
+		if (s[i] == '#')
 			goto next;
 		if (!params) {
 			ms_error_set(err, MS_ECONFIG,
@@ -509,6 +512,9 @@ ms_template_render(const char *text, const struct ms_vars *vars,
 {
 	struct rstate r;
 
+	/* An earlier append failed: what is there already is incomplete. */
+	if (out->oom)
+		return ms_error_set(err, MS_ESOFTWARE, "out of memory");
 	r.s = text;
 	r.end = text + strlen(text);
 	r.vars = vars;
@@ -517,19 +523,6 @@ ms_template_render(const char *text, const struct ms_vars *vars,
 	r.line_out = out->len;
 	r.line_in = text;
 	return render(&r, 1, NULL, 0) == -1 ? -1 : 0;
-}
-
-int
-ms_template_dir(struct ms_buf *b)
-{
-	const char *env;
-
-	ms_buf_reset(b);
-	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/')
-		return ms_buf_printf(b, "%s/ms/templates", env);
-	if ((env = getenv("HOME")) != NULL && *env != '\0')
-		return ms_buf_printf(b, "%s/.config/ms/templates", env);
-	return -1;
 }
 
 const char *
@@ -544,49 +537,48 @@ ms_builtin_template(const char *name)
 	return NULL;
 }
 
-static int
-read_file(const char *path, struct ms_buf *b)
-{
-	char tmp[8192];
-	size_t n;
-	FILE *fp;
+/* The biggest template file read. */
+#define TEMPLATE_MAX (1 << 20)
 
-	if ((fp = fopen(path, "re")) == NULL)
-		return -1;
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		if (b->len > (1 << 20) || ms_buf_add(b, tmp, n) == -1) {
-			fclose(fp);
-			errno = EFBIG;
-			return -1;
-		}
-	if (ferror(fp)) {
-		fclose(fp);
-		errno = EIO;
-		return -1;
+enum ms_tsource
+ms_template_find(const char *name, const char *dir, struct ms_buf *path)
+{
+	struct stat st;
+
+	ms_buf_reset(path);
+	if (path->oom)
+		return MS_TPL_NONE;
+	if (strchr(name, '/') != NULL) {
+		if (ms_buf_addstr(path, name) == -1)
+			return MS_TPL_NONE;
+		return MS_TPL_FILE;
 	}
-	fclose(fp);
-	return 0;
+	/* An empty or dot name is never a user file: ".", "..", hidden files. */
+	if (*name != '\0' && *name != '.' && dir != NULL && *dir != '\0') {
+		if (ms_buf_printf(path, "%s/%s", dir, name) == -1)
+			return MS_TPL_NONE;
+		if (stat(path->data, &st) == 0 && S_ISREG(st.st_mode))
+			return MS_TPL_FILE;
+		ms_buf_reset(path);
+	}
+	return ms_builtin_template(name) != NULL ? MS_TPL_BUILTIN : MS_TPL_NONE;
 }
 
 int
-ms_template_load(struct ms_template *t, const char *name, struct ms_error *err)
+ms_template_load(struct ms_template *t, const char *name, const char *dir,
+    struct ms_error *err)
 {
 	struct ms_buf path, text;
-	struct stat st;
 	const char *bt;
 	int rc = -1;
 
 	ms_buf_init(&path);
 	ms_buf_init(&text);
-	if (strchr(name, '/') != NULL)
-		ms_buf_addstr(&path, name);
-	else if (*name != '\0' && *name != '.' && ms_template_dir(&path) == 0) {
-		ms_buf_printf(&path, "/%s", name);
-		if (stat(path.data, &st) == -1)
-			ms_buf_reset(&path);
-	}
-	if (path.len > 0) {
-		if (read_file(path.data, &text) == -1) {
+	switch (ms_template_find(name, dir, &path)) {
+	case MS_TPL_FILE:
+		if (ms_file_read(path.data, TEMPLATE_MAX, &text, NULL) == -1) {
+			if (text.oom)
+				goto oom;
 			ms_error_set(err, MS_ECONFIG,
 			    "cannot read template "
 			    "'%s': %s",
@@ -596,17 +588,28 @@ ms_template_load(struct ms_template *t, const char *name, struct ms_error *err)
 		if (ms_template_parse(t, text.data, text.len, path.data, err) ==
 		    -1)
 			goto out;
-		t->source = strdup(path.data);
-	} else if ((bt = ms_builtin_template(name)) != NULL) {
+		if ((t->source = strdup(path.data)) == NULL)
+			goto oom;
+		break;
+	case MS_TPL_BUILTIN:
+		bt = ms_builtin_template(name);
 		if (ms_template_parse(t, bt, strlen(bt), name, err) == -1)
 			goto out;
-		t->source = strdup("built-in");
-	} else {
+		if ((t->source = strdup("built-in")) == NULL)
+			goto oom;
+		break;
+	default:
+		if (path.oom)
+			goto oom;
 		ms_error_set(err, MS_ECONFIG, "unknown template '%s'", name);
 		goto out;
 	}
-	t->name = strdup(name);
+	if ((t->name = strdup(name)) == NULL)
+		goto oom;
 	rc = 0;
+	goto out;
+oom:
+	ms_error_set(err, MS_ESOFTWARE, "out of memory");
 out:
 	ms_buf_release(&path);
 	ms_buf_release(&text);

@@ -61,6 +61,25 @@ is_cyrillic(unsigned long c)
 	return c >= 0x400 && c < 0x530;
 }
 
+/* Which letters a word is made of; 0 for anything else. */
+static int
+letter_class(unsigned long c)
+{
+	if (is_latin(c))
+		return MS__LATIN;
+	if (is_cyrillic(c))
+		return MS__CYRILLIC;
+	return 0;
+}
+
+int
+ms__letter_at(const char *s, size_t n)
+{
+	size_t k;
+
+	return letter_class(decode((const unsigned char *)s, n, &k));
+}
+
 static int
 is_digit(unsigned long c)
 {
@@ -125,7 +144,7 @@ ms_tokens_quarters(const char *str, size_t len)
 				q += 4 * ((j - i) / 2);
 			if (j < len) {
 				d = decode(s + j, len - j, &k);
-				if (!is_latin(d) && !is_cyrillic(d))
+				if (letter_class(d) == 0)
 					q += 4;
 			}
 			prev = ' ';

@@ -381,4 +381,12 @@ else
 	test_skip 'zsh: msummarize -F offers paragraph bullets oneline' 'no zsh with zpty'
 fi
 
+test_expect_success 'the README maps every source file of lib/ and cmd/' '
+	sed -n "/^### Source layout/,/^### /p" "$MS_SRCDIR/README.md" >layout &&
+	for f in "$MS_SRCDIR"/lib/*.c "$MS_SRCDIR"/cmd/*.c; do
+		b=${f##*/} &&
+		grep -q "$b" layout || { echo "not in the layout: $b"; return 1; }
+	done
+'
+
 test_done

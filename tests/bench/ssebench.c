@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ms.h"
+#include "ms_test.h"
 
 #define PIECE 16384 /* CURL_MAX_WRITE_SIZE */
 
@@ -85,7 +86,7 @@ pass(const char *s, size_t len, size_t *bytes, long *fast)
 	if (rc == -1)
 		fprintf(stderr, "ssebench: %s\n",
 		    err.kind != MS_OK ? err.msg : "out of memory");
-	*fast += resp.fast;
+	*fast += ms_resp_test_fast(&resp);
 	ms_resp_release(&resp);
 	ms_out_release(&out);
 	ms_sse_release(&sse);

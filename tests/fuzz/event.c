@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ms.h"
+#include "ms_test.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -38,9 +39,9 @@ once(struct run *run, const char *data, size_t size, int slow)
 	ms_buf_init(&run->deltas);
 	ms_error_clear(&run->err);
 	ms_resp_init(&run->r, on_delta, run);
-	run->r.slow = slow;
+	ms_resp_test_slow(&run->r, slow);
 	run->rc = ms_resp_event(&run->r, &ev, &run->err);
-	if (slow && run->r.fast != 0)
+	if (slow && ms_resp_test_fast(&run->r) != 0)
 		abort();
 }
 

@@ -1,7 +1,8 @@
 /*
  * template.c: fuzz the template parser and renderer.  Every message of a
  * template that parses is rendered with a few variables set; the input is
- * also rendered as template text itself.
+ * also rendered as template text itself, and its first line looked up as
+ * a template name (never read as a file: that could be any file).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +31,38 @@ render(const char *text, const struct ms_vars *v)
 	    out.data[out.len] != '\0')
 		abort(); /* rendering only appends */
 	ms_buf_release(&out);
+}
+
+static void
+find(const char *name)
+{
+	struct ms_template t;
+	struct ms_error err;
+	struct ms_buf path;
+	enum ms_tsource src;
+	int rc;
+
+	ms_buf_init(&path);
+	src = ms_template_find(name, NULL, &path);
+	if (strchr(name, '/') != NULL) {
+		if (src != MS_TPL_FILE || strcmp(path.data, name) != 0)
+			abort();
+	} else if (path.len != 0 ||
+	    src != (ms_builtin_template(name) ? MS_TPL_BUILTIN : MS_TPL_NONE))
+		abort();
+	if (src != MS_TPL_FILE) {
+		ms_template_init(&t);
+		ms_error_clear(&err);
+		rc = ms_template_load(&t, name, NULL, &err);
+		if (src == MS_TPL_BUILTIN && rc != 0)
+			abort(); /* every built-in parses */
+		if (src == MS_TPL_NONE &&
+		    (rc != -1 || err.kind != MS_ECONFIG ||
+			strncmp(err.msg, "unknown template", 16) != 0))
+			abort();
+		ms_template_release(&t);
+	}
+	ms_buf_release(&path);
 }
 
 int
@@ -73,6 +106,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	render(text, &v);
+	text[strcspn(text, "\n")] = '\0';
+	find(text);
 	free(text);
 	ms_vars_release(&v);
 	return 0;

@@ -124,16 +124,73 @@ test_grow(void)
 	struct ms_buf b;
 
 	ms_buf_init(&b);
+	ok(!b.oom, "init: oom clear");
 	is_int(ms_buf_grow(&b, SIZE_MAX), -1, "grow by SIZE_MAX fails");
+	ok(b.oom, "grow by SIZE_MAX sets oom");
+	ms_buf_release(&b);
+	ok(!b.oom, "release clears oom");
 	ms_buf_addstr(&b, "abc");
 	is_int(ms_buf_grow(&b, SIZE_MAX - 3), -1,
 	    "grow past SIZE_MAX with data fails");
 	is_str(b.data, "abc", "failed grow keeps the data");
+	ok(b.oom, "failed grow sets oom");
+	ms_buf_release(&b);
+	ms_buf_addstr(&b, "abc");
 	is_int(ms_buf_grow(&b, 100), 0, "grow by 100");
 	ok(b.cap >= 104, "capacity after grow");
 	is_str(b.data, "abc", "grow keeps the data");
 	ms_buf_wipe(&b);
 	ok(b.len == 0 && b.cap == 0 && b.data[0] == '\0', "wipe");
+}
+
+/* After one failed allocation every append fails until release or init. */
+static void
+test_oom(void)
+{
+	struct ms_buf b;
+	char *p;
+
+	ms_buf_init(&b);
+	ms_buf_addstr(&b, "kept");
+	b.oom = 1; /* as if an allocation had failed */
+	is_int(ms_buf_add(&b, "x", 1), -1, "oom: add fails");
+	is_int(ms_buf_add(&b, NULL, 0), -1, "oom: add of 0 bytes fails");
+	is_int(ms_buf_addstr(&b, "x"), -1, "oom: addstr fails");
+	is_int(ms_buf_addch(&b, 'x'), -1, "oom: addch fails");
+	is_int(ms_buf_printf(&b, "%d", 1), -1, "oom: printf fails");
+	is_int(ms_buf_grow(&b, 0), -1, "oom: grow by 0 fails");
+	is_int(ms_buf_grow(&b, 1), -1, "oom: grow fails");
+	is_str(b.data, "kept", "oom: the contents stay as they were");
+	ms_buf_consume(&b, 1);
+	ok(b.oom, "oom: consume keeps it");
+	ms_buf_reset(&b);
+	ok(b.oom && b.len == 0 && b.data[0] == '\0', "oom: reset keeps it");
+	is_int(ms_buf_addch(&b, 'y'), -1, "oom: add after reset fails");
+	ms_buf_addstr(&b, "z");
+	p = ms_buf_detach(&b);
+	ok(p != NULL && b.oom, "oom: detach keeps it");
+	free(p);
+	ms_buf_wipe(&b);
+	ok(!b.oom, "oom: wipe clears it");
+	is_int(ms_buf_addstr(&b, "new"), 0, "oom: add after wipe");
+	b.oom = 1;
+	ms_buf_release(&b);
+	ok(!b.oom && b.len == 0, "oom: release clears it");
+	is_int(ms_buf_addstr(&b, "again"), 0, "oom: add after release");
+	b.oom = 1;
+	ms_buf_release(&b);
+	ms_buf_init(&b);
+	ok(!b.oom, "oom: init clears it");
+
+	/* A real failure: growth past SIZE_MAX, then the next small add. */
+	ms_buf_addstr(&b, "abc");
+	is_int(ms_buf_grow(&b, SIZE_MAX), -1, "grow by SIZE_MAX fails");
+	ok(b.oom, "grow by SIZE_MAX sets oom");
+	is_int(ms_buf_addch(&b, 'd'), -1, "the next add fails too");
+	is_str(b.data, "abc", "and nothing is appended");
+	ms_buf_release(&b);
+	ok(!b.oom && ms_buf_addch(&b, 'e') == 0, "usable after release");
+	ms_buf_release(&b);
 }
 
 static void
@@ -165,6 +222,7 @@ main(void)
 	test_consume();
 	test_detach();
 	test_grow();
+	test_oom();
 	test_error();
 	return done();
 }

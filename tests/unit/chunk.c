@@ -987,6 +987,20 @@ test_eol(void)
 	    "ms_text_eol: only the span counts");
 }
 
+static void
+test_blank(void)
+{
+	is_int(ms_text_blank("", 0), 1, "ms_text_blank: empty");
+	is_int(ms_text_blank("x", 0), 1, "ms_text_blank: n 0");
+	is_int(
+	    ms_text_blank(" \t\n\r\f\v", 6), 1, "ms_text_blank: every blank");
+	is_int(ms_text_blank(" \t\n x", 5), 0, "ms_text_blank: text");
+	is_int(ms_text_blank("  x", 2), 1, "ms_text_blank: only n bytes");
+	is_int(ms_text_blank(" \0 ", 3), 0, "ms_text_blank: NUL is no blank");
+	is_int(ms_text_blank("\xC2\xA0", 2), 0,
+	    "ms_text_blank: no-break space is no blank");
+}
+
 int
 main(void)
 {
@@ -996,5 +1010,6 @@ main(void)
 	test_every_split();
 	test_trim();
 	test_eol();
+	test_blank();
 	return done();
 }

@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,13 +315,66 @@ test_bad(void)
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * A pretend environment: the library reads none, so the tests resolve the
+ * values the way the caller does and pass them in.
+ */
+static struct {
+	const char *name;
+	const char *value;
+} fenv[8];
+
+static const char *
+fgetenv(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fenv) / sizeof(fenv[0]); i++)
+		if (fenv[i].name != NULL && strcmp(fenv[i].name, name) == 0)
+			return fenv[i].value;
+	return NULL;
+}
+
+/* Set name to value; value NULL unsets it. */
+static void
+fsetenv(const char *name, const char *value)
+{
+	size_t i, slot = sizeof(fenv) / sizeof(fenv[0]);
+
+	for (i = 0; i < sizeof(fenv) / sizeof(fenv[0]); i++) {
+		if (fenv[i].name != NULL && strcmp(fenv[i].name, name) == 0) {
+			slot = i;
+			break;
+		}
+		if (fenv[i].name == NULL &&
+		    slot == sizeof(fenv) / sizeof(fenv[0]))
+			slot = i;
+	}
+	if (slot == sizeof(fenv) / sizeof(fenv[0])) {
+		diag("fenv is full");
+		return;
+	}
+	fenv[slot].name = value != NULL ? name : NULL;
+	fenv[slot].value = value;
+}
+
 static void
 clear_env(void)
 {
-	unsetenv("MS_API_KEY");
-	unsetenv("OPENROUTER_API_KEY");
-	unsetenv("MISTRAL_API_KEY");
-	unsetenv("MS_UNIT_KEY");
+	memset(fenv, 0, sizeof(fenv));
+}
+
+/* What the caller passes for profile p, from the pretend environment. */
+static struct ms_key_env
+key_env(const struct ms_profile *p)
+{
+	struct ms_key_env e;
+
+	e.override = fgetenv("MS_API_KEY");
+	e.named = p->api_key_env != NULL ? fgetenv(p->api_key_env) : NULL;
+	e.builtin = p->key_var != NULL ? fgetenv(p->key_var) : NULL;
+	e.home = fgetenv("HOME");
+	return e;
 }
 
 static int
@@ -342,7 +396,11 @@ key_of(const char *conf, const char *profile, struct ms_buf *key,
 		ms_config_release(&c);
 		return -3;
 	}
-	rc = ms_profile_key(&c, p, key, err);
+	{
+		struct ms_key_env e = key_env(p);
+
+		rc = ms_profile_key(p, &e, key, err);
+	}
 	ms_config_release(&c);
 	return rc;
 }
@@ -376,39 +434,39 @@ test_keys(void)
 	rc = key_of("", "openrouter", &key, &err);
 	ok(rc == 0 && key.len == 0, "no key anywhere: empty key, no error");
 
-	setenv("OPENROUTER_API_KEY", "sk-or-1", 1);
+	fsetenv("OPENROUTER_API_KEY", "sk-or-1");
 	rc = key_of("", "openrouter", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "sk-or-1") == 0,
 	    "built-in variable OPENROUTER_API_KEY");
 	rc = key_of("", "mistral", &key, &err);
 	ok(rc == 0 && key.len == 0, "mistral does not take OpenRouter's key");
-	setenv("MISTRAL_API_KEY", "mk\n", 1);
+	fsetenv("MISTRAL_API_KEY", "mk\n");
 	rc = key_of("", "mistral", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "mk") == 0,
 	    "MISTRAL_API_KEY, newline dropped");
-	setenv("OPENROUTER_API_KEY", "", 1);
+	fsetenv("OPENROUTER_API_KEY", "");
 	rc = key_of("", "openrouter", &key, &err);
 	ok(rc == 0 && key.len == 0, "empty variable: no key");
 
-	setenv("MS_API_KEY", "ms-key", 1);
+	fsetenv("MS_API_KEY", "ms-key");
 	rc = key_of("[profile x]\napi_key = lit\n", "x", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "ms-key") == 0,
 	    "MS_API_KEY ranks above the config");
 	rc = key_of("", "ollama", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "ms-key") == 0,
 	    "MS_API_KEY for any profile");
-	setenv("MS_API_KEY", "", 1);
+	fsetenv("MS_API_KEY", "");
 	rc = key_of("[profile x]\napi_key = lit\n", "x", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "lit") == 0,
 	    "empty MS_API_KEY is ignored; api_key literal");
-	unsetenv("MS_API_KEY");
+	fsetenv("MS_API_KEY", NULL);
 
-	setenv("MS_UNIT_KEY", "env-key \t\r\nsecond line", 1);
+	fsetenv("MS_UNIT_KEY", "env-key \t\r\nsecond line");
 	rc =
 	    key_of("[profile x]\napi_key_env = MS_UNIT_KEY\n", "x", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "env-key") == 0,
 	    "api_key_env: first line, blanks trimmed");
-	unsetenv("MS_UNIT_KEY");
+	fsetenv("MS_UNIT_KEY", NULL);
 	rc =
 	    key_of("[profile x]\napi_key_env = MS_UNIT_KEY\n", "x", &key, &err);
 	ok(rc == -1 && err.kind == MS_ECONFIG,
@@ -480,26 +538,21 @@ test_keys(void)
 	    "MS_ECONFIG");
 
 	/* ~/ in the path. */
-	{
-		char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-
-		setenv("HOME", tmpdir, 1);
-		rc = key_of(
-		    "[profile x]\napi_key_file = ~/key\n", "x", &key, &err);
-		chmod(path.data, 0600);
-		rc = key_of(
-		    "[profile x]\napi_key_file = ~/key\n", "x", &key, &err);
-		ok(rc == 0 && strcmp(key.data, "file-key") == 0,
-		    "api_key_file with ~/");
-		if (home != NULL)
-			setenv("HOME", home, 1);
-		else
-			unsetenv("HOME");
-		free(home);
-	}
+	fsetenv("HOME", tmpdir);
+	rc = key_of("[profile x]\napi_key_file = ~/key\n", "x", &key, &err);
+	chmod(path.data, 0600);
+	rc = key_of("[profile x]\napi_key_file = ~/key\n", "x", &key, &err);
+	ok(rc == 0 && strcmp(key.data, "file-key") == 0,
+	    "api_key_file with ~/");
+	fsetenv("HOME", NULL);
+	rc = key_of("[profile x]\napi_key_file = ~/key\n", "x", &key, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "'~/key'") != NULL,
+	    "api_key_file with ~/ and no home: the path as written (%s)",
+	    err.msg);
 
 	/* Order: api_key_env, then cmd, then file, then literal. */
-	setenv("MS_UNIT_KEY", "from-env", 1);
+	fsetenv("MS_UNIT_KEY", "from-env");
 	rc = key_of("[profile x]\napi_key = lit\napi_key_cmd = echo cmd\n"
 		    "api_key_env = MS_UNIT_KEY\n",
 	    "x", &key, &err);
@@ -509,8 +562,8 @@ test_keys(void)
 	    &key, &err);
 	ok(rc == 0 && strcmp(key.data, "cmd") == 0,
 	    "api_key_cmd before api_key");
-	unsetenv("MS_UNIT_KEY");
-	setenv("OPENROUTER_API_KEY", "sk-var", 1);
+	fsetenv("MS_UNIT_KEY", NULL);
+	fsetenv("OPENROUTER_API_KEY", "sk-var");
 	rc = key_of("[profile openrouter]\napi_key_cmd = echo from-cmd\n",
 	    "openrouter", &key, &err);
 	ok(rc == 0 && strcmp(key.data, "from-cmd") == 0,
@@ -524,36 +577,180 @@ test_keys(void)
 }
 
 static void
+test_key_env(void)
+{
+	struct ms_config c;
+	struct ms_profile *p;
+	struct ms_key_env e;
+	struct ms_buf key;
+	struct ms_error err;
+	int rc;
+
+	ms_buf_init(&key);
+	ms_config_init(&c);
+	ms_error_clear(&err);
+	p = ms_config_profile(&c, "openrouter");
+	rc = ms_profile_key(p, NULL, &key, &err);
+	ok(rc == 0 && key.len == 0, "env NULL: nothing set, no key");
+	memset(&e, 0, sizeof(e));
+	e.builtin = "sk-b";
+	rc = ms_profile_key(p, &e, &key, &err);
+	ok(rc == 0 && strcmp(key.data, "sk-b") == 0, "builtin value");
+	e.named = "sk-n";
+	rc = ms_profile_key(p, &e, &key, &err);
+	ok(rc == 0 && strcmp(key.data, "sk-b") == 0,
+	    "named is ignored without api_key_env");
+	e.override = "sk-o";
+	rc = ms_profile_key(p, &e, &key, &err);
+	ok(rc == 0 && strcmp(key.data, "sk-o") == 0, "override first");
+	e.override = "";
+	e.builtin = "";
+	rc = ms_profile_key(p, &e, &key, &err);
+	ok(rc == 0 && key.len == 0, "empty strings count as unset");
+	p = ms_config_profile(&c, "ollama");
+	e.builtin = "sk-b";
+	rc = ms_profile_key(p, &e, &key, &err);
+	ok(rc == 0 && key.len == 0, "builtin is ignored without a key_var");
+	key.oom = 1;
+	e.override = "sk-o";
+	rc = ms_profile_key(p, &e, &key, &err);
+	ok(rc == -1 && err.kind == MS_ESOFTWARE &&
+		strcmp(err.msg, "out of memory") == 0,
+	    "key buffer out of memory: MS_ESOFTWARE");
+	ms_config_release(&c);
+	ms_buf_wipe(&key);
+}
+
+static void
+test_config_dir(void)
+{
+	struct ms_buf d;
+
+	ms_buf_init(&d);
+	ms_buf_addstr(&d, "old");
+	ok(ms_config_dir(&d, "/x/cfg", "/home/u") == 0 &&
+		strcmp(d.data, "/x/cfg/ms") == 0,
+	    "config dir: absolute XDG_CONFIG_HOME first, old contents gone");
+	ok(ms_config_dir(&d, "/x/cfg", NULL) == 0 &&
+		strcmp(d.data, "/x/cfg/ms") == 0,
+	    "config dir: XDG_CONFIG_HOME without HOME");
+	ok(ms_config_dir(&d, "rel/cfg", "/home/u") == 0 &&
+		strcmp(d.data, "/home/u/.config/ms") == 0,
+	    "config dir: relative XDG_CONFIG_HOME ignored");
+	ok(ms_config_dir(&d, "", "/home/u") == 0 &&
+		strcmp(d.data, "/home/u/.config/ms") == 0,
+	    "config dir: empty XDG_CONFIG_HOME ignored");
+	ok(ms_config_dir(&d, NULL, "/home/u") == 0 &&
+		strcmp(d.data, "/home/u/.config/ms") == 0,
+	    "config dir: HOME");
+	ok(ms_config_dir(&d, NULL, "") == -1 && d.len == 0,
+	    "config dir: empty HOME: none, out empty");
+	ok(ms_config_dir(&d, "rel", NULL) == -1 && d.len == 0,
+	    "config dir: neither: none");
+	d.oom = 1;
+	ok(ms_config_dir(&d, "/x", NULL) == -1 && d.len == 0 && d.oom,
+	    "config dir: out of memory");
+	ms_buf_release(&d);
+}
+
+static void
+test_file_read(void)
+{
+	struct ms_buf path, b;
+	struct stat st;
+	int rc;
+
+	ms_buf_init(&path);
+	ms_buf_init(&b);
+	ms_buf_printf(&path, "%s/file", tmpdir);
+	write_file(path.data, "0123456789", 0600);
+	ms_buf_addstr(&b, "pre:");
+	rc = ms_file_read(path.data, 10, &b, &st);
+	ok(rc == 0 && strcmp(b.data, "pre:0123456789") == 0,
+	    "file read: appended, max bytes exactly");
+	ok(S_ISREG(st.st_mode) && st.st_size == 10, "file read: stat filled");
+	ms_buf_reset(&b);
+	ms_buf_addstr(&b, "pre:");
+	errno = 0;
+	rc = ms_file_read(path.data, 9, &b, NULL);
+	ok(rc == -1 && errno == EFBIG, "file read: past max: EFBIG");
+	ok(strcmp(b.data, "pre:") == 0 && b.len == 4,
+	    "file read: failure leaves the buffer as it was");
+	{
+		struct ms_buf big;
+		size_t i;
+
+		ms_buf_init(&big);
+		for (i = 0; i < 30000; i++)
+			ms_buf_addch(&big, 'a' + (int)(i % 26));
+		write_file(path.data, big.data, 0600);
+		ms_buf_reset(&b);
+		rc = ms_file_read(path.data, 30000, &b, NULL);
+		ok(rc == 0 && b.len == 30000 &&
+			memcmp(b.data, big.data, 30000) == 0,
+		    "file read: a file of several reads");
+		ms_buf_reset(&b);
+		rc = ms_file_read(path.data, 20000, &b, NULL);
+		ok(rc == -1 && errno == EFBIG && b.len == 0,
+		    "file read: EFBIG after several reads");
+		ms_buf_release(&big);
+	}
+	write_file(path.data, "", 0600);
+	ms_buf_reset(&b);
+	rc = ms_file_read(path.data, 0, &b, &st);
+	ok(rc == 0 && b.len == 0 && st.st_size == 0, "file read: empty file");
+	unlink(path.data);
+	ms_buf_addstr(&b, "x");
+	rc = ms_file_read(path.data, 100, &b, NULL);
+	ok(rc == -1 && errno == ENOENT && strcmp(b.data, "x") == 0,
+	    "file read: missing: ENOENT");
+	rc = ms_file_read(tmpdir, 100, &b, NULL);
+	ok(rc == -1 && errno == EISDIR && strcmp(b.data, "x") == 0,
+	    "file read: a directory: EISDIR");
+	b.oom = 1;
+	rc = ms_file_read("/dev/null", 100, &b, NULL);
+	ok(rc == -1 && errno == ENOMEM, "file read: buffer out of memory");
+	ms_buf_release(&b);
+	ms_buf_release(&path);
+}
+
+static void
 test_load(void)
 {
 	struct ms_config c;
 	struct ms_error err;
-	struct ms_buf path;
+	struct ms_buf path, dir;
 	int rc;
 
 	ms_buf_init(&path);
+	ms_buf_init(&dir);
 	ms_buf_printf(&path, "%s/config", tmpdir);
 	write_file(path.data, "[profile k]\napi_key = secret\n", 0644);
 	ms_config_init(&c);
 	ms_error_clear(&err);
-	rc = ms_config_load(&c, path.data, &err);
+	rc = ms_config_load(&c, path.data, 1, &err);
 	ok(rc == -1 && err.kind == MS_ECONFIG,
 	    "config with a key, mode 0644: refused");
 	ms_config_release(&c);
 	chmod(path.data, 0600);
 	ms_config_init(&c);
-	rc = ms_config_load(&c, path.data, &err);
+	rc = ms_config_load(&c, path.data, 1, &err);
 	ok(rc == 0 && c.path != NULL && strcmp(c.path, path.data) == 0,
 	    "config with a key, mode 0600: read");
 	ms_config_release(&c);
 	write_file(path.data, "[default]\njobs = 5\n", 0644);
 	ms_config_init(&c);
-	rc = ms_config_load(&c, path.data, &err);
+	rc = ms_config_load(&c, path.data, 1, &err);
 	ok(rc == 0 && c.jobs == 5, "config without a key may be 0644");
+	ms_config_release(&c);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, path.data, 0, &err);
+	ok(rc == 0 && c.jobs == 5 && c.path != NULL,
+	    "an unnamed config file is read too");
 	ms_config_release(&c);
 	write_file(path.data, "[default]\njobs = x\n", 0600);
 	ms_config_init(&c);
-	rc = ms_config_load(&c, path.data, &err);
+	rc = ms_config_load(&c, path.data, 1, &err);
 	ok(rc == -1 && strncmp(err.msg, path.data, path.len) == 0 &&
 		strstr(err.msg, ":2:") != NULL,
 	    "load: message names the file "
@@ -562,40 +759,48 @@ test_load(void)
 	ms_config_release(&c);
 	unlink(path.data);
 	ms_config_init(&c);
-	rc = ms_config_load(&c, path.data, &err);
+	rc = ms_config_load(&c, path.data, 1, &err);
 	ok(rc == -1 && err.kind == MS_ECONFIG,
 	    "a named missing file is an "
 	    "error");
 	ms_config_release(&c);
-	{
-		char *xdg = getenv("XDG_CONFIG_HOME")
-		    ? strdup(getenv("XDG_CONFIG_HOME"))
-		    : NULL;
-		char *msc =
-		    getenv("MS_CONFIG") ? strdup(getenv("MS_CONFIG")) : NULL;
 
-		unsetenv("MS_CONFIG");
-		setenv("XDG_CONFIG_HOME", tmpdir, 1);
+	/* The caller's lookup: $XDG_CONFIG_HOME/ms/config, with no file. */
+	ms_config_init(&c);
+	ms_error_clear(&err);
+	ok(ms_config_dir(&dir, tmpdir, NULL) == 0 &&
+		ms_buf_addstr(&dir, "/config") == 0,
+	    "config dir for the default file");
+	rc = ms_config_load(&c, dir.data, 0, &err);
+	ok(rc == 0 && c.path == NULL, "no config file: not an error");
+	ms_config_release(&c);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, NULL, 0, &err);
+	ok(rc == 0 && c.path == NULL, "path NULL: no config file");
+	ms_config_release(&c);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, path.data, 1, &err);
+	ok(rc == -1, "MS_CONFIG naming a missing file: error");
+	ms_config_release(&c);
+
+	/* Not a regular file: refused, named or not, and never opened. */
+	ms_config_init(&c);
+	rc = ms_config_load(&c, tmpdir, 0, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "cannot read config") != NULL,
+	    "a directory as config: error (%s)", err.msg);
+	ms_config_release(&c);
+	if (mkfifo(path.data, 0600) == 0) {
 		ms_config_init(&c);
-		rc = ms_config_load(&c, NULL, &err);
-		ok(rc == 0 && c.path == NULL, "no config file: not an error");
+		rc = ms_config_load(&c, path.data, 1, &err);
+		ok(rc == -1 && err.kind == MS_ECONFIG &&
+			strstr(err.msg, "Invalid argument") != NULL,
+		    "a FIFO as config: refused at once (%s)", err.msg);
 		ms_config_release(&c);
-		setenv("MS_CONFIG", path.data, 1);
-		ms_config_init(&c);
-		rc = ms_config_load(&c, NULL, &err);
-		ok(rc == -1, "MS_CONFIG naming a missing file: error");
-		ms_config_release(&c);
-		if (xdg)
-			setenv("XDG_CONFIG_HOME", xdg, 1);
-		else
-			unsetenv("XDG_CONFIG_HOME");
-		if (msc)
-			setenv("MS_CONFIG", msc, 1);
-		else
-			unsetenv("MS_CONFIG");
-		free(xdg);
-		free(msc);
-	}
+		unlink(path.data);
+	} else
+		diag("cannot make a FIFO: skipped");
+	ms_buf_release(&dir);
 	ms_buf_release(&path);
 }
 
@@ -694,6 +899,9 @@ main(void)
 	test_parse();
 	test_bad();
 	test_keys();
+	test_key_env();
+	test_config_dir();
+	test_file_read();
 	test_load();
 	test_loopback();
 	test_dialect();

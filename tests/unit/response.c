@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ms.h"
+#include "ms_test.h"
 #include "unit.h"
 
 /* What one stream gave. */
@@ -92,7 +93,7 @@ stream(const char *in, size_t len, const size_t *cuts, size_t ncuts,
 	ms_error_clear(&err);
 	ms_sse_init(&p);
 	ms_resp_init(&res->r, on_delta, res);
-	res->r.slow = slow_json;
+	ms_resp_test_slow(&res->r, slow_json);
 	for (i = 0; i <= ncuts && rc == 0; i++) {
 		to = i < ncuts ? cuts[i] : len;
 		ms_sse_feed(&p, in + at, to - at);
@@ -1371,10 +1372,11 @@ test_fast_path(void)
 		res_summary(&slow, &b);
 		is_str(a.data, b.data, "fast path: %s: as json-c reads it",
 		    t[i].name);
-		is_int(fast.r.fast, t[i].fast, "fast path: %s: %s", t[i].name,
+		is_int(ms_resp_test_fast(&fast.r), t[i].fast,
+		    "fast path: %s: %s", t[i].name,
 		    t[i].fast ? "read fast" : "left to json-c");
-		is_int(slow.r.fast, 0, "fast path: %s: not taken when slow",
-		    t[i].name);
+		is_int(ms_resp_test_fast(&slow.r), 0,
+		    "fast path: %s: not taken when slow", t[i].name);
 		res_release(&fast);
 		res_release(&slow);
 	}

@@ -1,6 +1,14 @@
-/* template.c: tests for template parsing, rendering and the built-ins. */
+/*
+ * template.c: tests for template parsing, rendering, the built-ins and
+ * where a template comes from.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ms.h"
 #include "unit.h"
@@ -327,6 +335,10 @@ test_render(void)
 	ok(ms_template_render("{{name}}", &vars, &out, &err) == 0 &&
 		strcmp(out.data, "pre:World") == 0,
 	    "render appends");
+	out.oom = 1;
+	ok(ms_template_render("", &vars, &out, &err) == -1 &&
+		err.kind == MS_ESOFTWARE,
+	    "render into a buffer out of memory: MS_ESOFTWARE");
 	ms_buf_release(&out);
 
 	/* vars: set, replace, remove. */
@@ -491,12 +503,251 @@ test_builtins(void)
 	ms_buf_release(&user);
 }
 
+/* ---------------------------------------------------------------- */
+
+static char tmpdir[] = "/tmp/ms-unit-template.XXXXXX";
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd == -1 || write(fd, text, strlen(text)) == -1)
+		diag("cannot write %s", path);
+	if (fd != -1)
+		close(fd);
+}
+
+static void
+test_find(void)
+{
+	struct ms_buf dir, path, want;
+	const char *d;
+
+	ms_buf_init(&dir);
+	ms_buf_init(&path);
+	ms_buf_init(&want);
+	ms_buf_printf(&dir, "%s/templates", tmpdir);
+	d = dir.data;
+	if (mkdir(d, 0700) == -1)
+		diag("cannot make %s", d);
+	write_file(d, "mine", "[user]\nmine {{input}}\n");
+	write_file(d, "chat", "[user]\nmy chat\n");
+	write_file(d, ".hidden", "[user]\nhidden\n");
+	write_file(d, "bad", "no section\n");
+	ms_buf_printf(&want, "%s/summarize", d);
+	mkdir(want.data, 0700); /* a directory named like a built-in */
+	ms_buf_reset(&want);
+	ms_buf_printf(&want, "%s/sub", d);
+	mkdir(want.data, 0700);
+	ms_buf_reset(&want);
+	ms_buf_printf(&want, "%s/link", d);
+	if (symlink("mine", want.data) == -1)
+		diag("cannot link %s", want.data);
+	ms_buf_reset(&want);
+	ms_buf_printf(&want, "%s/dangling", d);
+	if (symlink("nowhere", want.data) == -1)
+		diag("cannot link %s", want.data);
+	ms_buf_reset(&want);
+	ms_buf_printf(&want, "%s/dirlink", d);
+	if (symlink("sub", want.data) == -1)
+		diag("cannot link %s", want.data);
+
+	ms_buf_reset(&want);
+	ms_buf_printf(&want, "%s/mine", d);
+	is_int(ms_template_find("mine", d, &path), MS_TPL_FILE,
+	    "find: a regular file");
+	is_str(path.data, want.data, "find: its path");
+	is_int(ms_template_find("chat", d, &path), MS_TPL_FILE,
+	    "find: a user file before the built-in");
+	is_int(ms_template_find("translate", d, &path), MS_TPL_BUILTIN,
+	    "find: a built-in");
+	ok(path.len == 0, "find: no path for a built-in");
+	is_int(ms_template_find("summarize", d, &path), MS_TPL_BUILTIN,
+	    "find: a directory is no template: the built-in");
+	is_int(ms_template_find("sub", d, &path), MS_TPL_NONE,
+	    "find: a directory is no template");
+	is_int(ms_template_find("link", d, &path), MS_TPL_FILE,
+	    "find: a symlink to a file");
+	is_int(ms_template_find("dirlink", d, &path), MS_TPL_NONE,
+	    "find: a symlink to a directory");
+	is_int(ms_template_find("dangling", d, &path), MS_TPL_NONE,
+	    "find: a dangling symlink");
+	is_int(ms_template_find(".hidden", d, &path), MS_TPL_NONE,
+	    "find: a dot name is never a user file");
+	is_int(ms_template_find(".", d, &path), MS_TPL_NONE, "find: \".\"");
+	is_int(ms_template_find("..", d, &path), MS_TPL_NONE, "find: \"..\"");
+	is_int(ms_template_find("", d, &path), MS_TPL_NONE, "find: empty name");
+	is_int(
+	    ms_template_find("nope", d, &path), MS_TPL_NONE, "find: missing");
+	ok(path.len == 0, "find: no path when missing");
+	is_int(ms_template_find("mine", NULL, &path), MS_TPL_NONE,
+	    "find: no directory");
+	is_int(ms_template_find("chat", NULL, &path), MS_TPL_BUILTIN,
+	    "find: no directory: the built-in");
+	is_int(ms_template_find("chat", "", &path), MS_TPL_BUILTIN,
+	    "find: empty directory: the built-in");
+	is_int(ms_template_find("./nope", d, &path), MS_TPL_FILE,
+	    "find: a path, even missing");
+	is_str(path.data, "./nope", "find: the path as given");
+	is_int(ms_template_find(want.data, NULL, &path), MS_TPL_FILE,
+	    "find: an absolute path");
+	path.oom = 1;
+	is_int(ms_template_find("chat", NULL, &path), MS_TPL_NONE,
+	    "find: out of memory: none");
+
+	ms_buf_release(&dir);
+	ms_buf_release(&path);
+	ms_buf_release(&want);
+}
+
+static void
+test_load(void)
+{
+	struct ms_template t;
+	struct ms_error err;
+	struct ms_buf dir, p;
+	const char *d;
+	int rc;
+
+	ms_buf_init(&dir);
+	ms_buf_init(&p);
+	ms_buf_printf(&dir, "%s/templates", tmpdir);
+	d = dir.data;
+
+	ms_template_init(&t);
+	ms_error_clear(&err);
+	rc = ms_template_load(&t, "mine", d, &err);
+	ms_buf_printf(&p, "%s/mine", d);
+	ok(rc == 0 && t.nmsgs == 1 &&
+		strcmp(t.msgs[0].text, "mine {{input}}") == 0,
+	    "load: a user file");
+	ok(rc == 0 && strcmp(t.name, "mine") == 0 &&
+		strcmp(t.source, p.data) == 0,
+	    "load: name and source");
+	ms_template_release(&t);
+
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "chat", d, &err);
+	ok(rc == 0 && t.nmsgs == 1 && strcmp(t.msgs[0].text, "my chat") == 0,
+	    "load: a user file shadows the built-in");
+	ms_template_release(&t);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "chat", NULL, &err);
+	ok(rc == 0 && strcmp(t.source, "built-in") == 0 && t.nmsgs >= 2,
+	    "load: the built-in without a directory");
+	ms_template_release(&t);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "summarize", d, &err);
+	ok(rc == 0 && strcmp(t.source, "built-in") == 0,
+	    "load: a directory of that name: the built-in");
+	ms_template_release(&t);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "link", d, &err);
+	ok(rc == 0 && t.nmsgs == 1, "load: through a symlink");
+	ms_template_release(&t);
+
+	ms_template_init(&t);
+	ms_error_clear(&err);
+	rc = ms_template_load(&t, "nope", d, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG, "load: unknown: MS_ECONFIG");
+	is_str(err.msg, "unknown template 'nope'", "load: unknown: message");
+	ms_template_release(&t);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, ".hidden", d, &err);
+	is_str(err.msg, "unknown template '.hidden'", "load: dot name");
+	ms_template_release(&t);
+
+	ms_buf_reset(&p);
+	ms_buf_printf(&p, "%s/missing", d);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, p.data, NULL, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "cannot read template") == err.msg &&
+		strstr(err.msg, p.data) != NULL,
+	    "load: a missing path cannot be read (%s)", err.msg);
+	ms_template_release(&t);
+	ms_buf_reset(&p);
+	ms_buf_printf(&p, "%s/sub", d);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, p.data, NULL, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "cannot read template") == err.msg,
+	    "load: a directory as a path cannot be read (%s)", err.msg);
+	ms_template_release(&t);
+
+	ms_buf_reset(&p);
+	ms_buf_printf(&p, "%s/bad", d);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "bad", d, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strncmp(err.msg, p.data, p.len) == 0 &&
+		strstr(err.msg, ":1: text outside a section") != NULL,
+	    "load: a parse error names the file (%s)", err.msg);
+	ms_template_release(&t);
+
+	/* Larger than 1 MiB: refused. */
+	{
+		struct ms_buf big;
+
+		ms_buf_init(&big);
+		ms_buf_addstr(&big, "[user]\n");
+		while (big.len <= (1 << 20))
+			ms_buf_addstr(&big, "0123456789abcdef");
+		write_file(d, "big", big.data);
+		ms_template_init(&t);
+		rc = ms_template_load(&t, "big", d, &err);
+		ok(rc == -1 && err.kind == MS_ECONFIG &&
+			strstr(err.msg, "File too large") != NULL,
+		    "load: a template over 1 MiB (%s)", err.msg);
+		ms_template_release(&t);
+		ms_buf_release(&big);
+	}
+	ms_buf_release(&p);
+	ms_buf_release(&dir);
+}
+
+/* Remove what test_find made. */
+static void
+cleanup(void)
+{
+	static const char *const files[] = { "mine", "chat", ".hidden", "bad",
+		"big", "link", "dangling", "dirlink", NULL };
+	static const char *const dirs[] = { "summarize", "sub", NULL };
+	char path[512];
+	size_t i;
+
+	for (i = 0; files[i] != NULL; i++) {
+		snprintf(
+		    path, sizeof(path), "%s/templates/%s", tmpdir, files[i]);
+		unlink(path);
+	}
+	for (i = 0; dirs[i] != NULL; i++) {
+		snprintf(
+		    path, sizeof(path), "%s/templates/%s", tmpdir, dirs[i]);
+		rmdir(path);
+	}
+	snprintf(path, sizeof(path), "%s/templates", tmpdir);
+	rmdir(path);
+	rmdir(tmpdir);
+}
+
 int
 main(void)
 {
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
 	test_parse();
 	test_bad();
 	test_render();
 	test_builtins();
+	test_find();
+	test_load();
+	cleanup();
 	return done();
 }

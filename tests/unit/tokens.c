@@ -195,11 +195,45 @@ test_monotonic(void)
 	ms_buf_release(&b);
 }
 
+/* The letter classes the chunker shares with the estimate. */
+static void
+test_letters(void)
+{
+	static const struct {
+		const char *s;
+		int want;
+		const char *name;
+	} v[] = {
+		{ "a", MS__LATIN, "ASCII letter" },
+		{ "Z", MS__LATIN, "capital" },
+		{ "\xC3\xA9", MS__LATIN, "e acute" },
+		{ "\xC9\x8F", MS__LATIN, "U+024F" },
+		{ "\xC9\x90", 0, "U+0250, IPA" },
+		{ "\xC3\x97", 0, "multiplication sign" },
+		{ "\xC3\xB7", 0, "division sign" },
+		{ "\xD0\x96", MS__CYRILLIC, "Cyrillic Zhe" },
+		{ "\xD4\xAF", MS__CYRILLIC, "U+052F" },
+		{ "\xD4\xB0", 0, "U+0530" },
+		{ "1", 0, "digit" },
+		{ " ", 0, "space" },
+		{ "\xE4\xB8\xAD", 0, "CJK" },
+		{ "\xC1\xA1", 0, "overlong 'a' is no letter" },
+		{ "\xC3", 0, "a lead byte cut short" },
+		{ "\xC3\x41", 0, "a lead byte without its continuation" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		is_int(ms__letter_at(v[i].s, strlen(v[i].s)), v[i].want,
+		    "letter class: %s", v[i].name);
+}
+
 int
 main(void)
 {
 	test_bounds();
 	test_random_ascii();
 	test_monotonic();
+	test_letters();
 	return done();
 }

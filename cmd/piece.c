@@ -1,0 +1,194 @@
+/*
+ * piece.c: what every job does with its pieces, whatever the tool: make
+ * a piece's request, hand it to the engine, fail, show progress, count
+ * usage, and write the answer the user reads.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "piece.h"
+#include "msg.h"
+
+struct piece *
+piece_new(struct job *j, int live)
+{
+	struct piece *pc;
+
+	if ((pc = calloc(1, sizeof(*pc))) == NULL)
+		return NULL;
+	pc->job = j;
+	ms_buf_init(&pc->body);
+	answer_init(&pc->a, live);
+	return pc;
+}
+
+void
+piece_free(struct piece *pc)
+{
+	if (pc == NULL)
+		return;
+	free(pc->text);
+	free(pc->ohead);
+	free(pc->otail);
+	ms_buf_release(&pc->body);
+	answer_release(&pc->a);
+	free(pc);
+}
+
+int
+job_submit(struct job *j, struct piece *pc, const struct ms_template *t,
+    const char *input, size_t len)
+{
+	struct ms_error err;
+
+	ms_error_clear(&err);
+	if (plan_request(j->p, t, input, len, &pc->body, NULL, &err) == -1) {
+		job_fail(j, msg_status(err.kind), &err);
+		return -1;
+	}
+	if (j->dry) {
+		int rc;
+
+		if (ms_buf_addch(&pc->body, '\n') == -1)
+			rc = MS_ESOFTWARE, errno = ENOMEM;
+		else
+			rc = out_write(pc->body.data, pc->body.len);
+		if (rc != 0) {
+			answer_write_error(&err, rc);
+			job_fail(j, rc == MS_EPIPE ? msg_status(rc) : EX_IOERR,
+			    &err);
+			return -1;
+		}
+		return 0;
+	}
+	pc->call.body = pc->body.data;
+	pc->call.len = pc->body.len;
+	pc->call.resp = &pc->a.resp;
+	pc->call.arg = pc;
+	/* mtranslate's pieces are in input order; the others are here. */
+	if (pc->text == NULL) {
+		pc->inext = j->inflight;
+		j->inflight = pc;
+	}
+	if (ms_http_add(j->h, &pc->call) == -1) {
+		job_fail(j, msg_status(pc->call.err.kind), &pc->call.err);
+		return -1;
+	}
+	j->outstanding++;
+	j->made++;
+	return 0;
+}
+
+void
+job_fail(struct job *j, int status, const struct ms_error *err)
+{
+	if (j->status != 0)
+		return;
+	if (err != NULL)
+		msg_fail(err);
+	j->status = status;
+	if (j->h != NULL && !j->draining)
+		ms_http_stop(j->h);
+}
+
+void
+job_progress(struct job *j, int clear)
+{
+	char line[128];
+
+	if (!j->progress)
+		return;
+	if (clear) {
+		msg_progress(NULL);
+		return;
+	}
+	if (j->shown_finished == j->finished && j->shown_made == j->made &&
+	    j->made > 0)
+		return; /* nothing new to show */
+	j->shown_finished = j->finished;
+	j->shown_made = j->made;
+	snprintf(line, sizeof(line), "%zu/%zu%s chunks", j->finished, j->made,
+	    j->input_done ? "" : "+");
+	msg_progress(line);
+}
+
+void
+job_usage_add(struct job *j, const struct ms_resp *r, int attempts)
+{
+	const struct ms_usage *u = &r->usage;
+	const struct ms_profile *f = j->p->prof;
+
+	j->u.requests += attempts;
+	if (u->has_tokens) {
+		j->u.tokens_in += u->prompt_tokens;
+		j->u.tokens_out += u->completion_tokens;
+		j->u.has_tokens = 1;
+	}
+	if (u->has_cost)
+		j->u.cost += u->cost;
+	else if (f->price_in >= 0 && f->price_out >= 0)
+		j->u.cost += ((double)u->prompt_tokens * f->price_in +
+				 (double)u->completion_tokens * f->price_out) /
+		    1e6;
+	else
+		j->u.all_cost = 0;
+}
+
+void
+job_usage_report(const struct job *j)
+{
+	const struct usage *u = &j->u;
+	const char *s = u->requests == 1 ? "" : "s";
+
+	if (!u->has_tokens)
+		msg_err("usage: tokens unknown (the server sent no usage), "
+			"%d request%s",
+		    u->requests, s);
+	else if (u->all_cost)
+		msg_err("usage: %ld tokens in, %ld out, %d request%s, $%.6f",
+		    u->tokens_in, u->tokens_out, u->requests, s, u->cost);
+	else
+		msg_err("usage: %ld tokens in, %ld out, %d request%s, cost "
+			"unknown",
+		    u->tokens_in, u->tokens_out, u->requests, s);
+}
+
+void
+job_answer(struct job *j, const struct ms_template *t, const char *text,
+    size_t len, int fenced)
+{
+	struct piece *pc;
+
+	j->final_started = 1;
+	/* The answer streams: the progress line goes first. */
+	job_progress(j, 1);
+	j->progress = 0;
+	if ((pc = piece_new(j, !j->p->buffered)) == NULL) {
+		struct ms_error err;
+
+		ms_error_set(&err, MS_ESOFTWARE, "out of memory");
+		job_fail(j, msg_status(MS_ESOFTWARE), &err);
+		return;
+	}
+	pc->level = FINAL;
+	answer_shape(&pc->a, j->p, fenced, MS_EOL_LF, MS_NL_ONE, NULL, NULL);
+	if (job_submit(j, pc, t, text, len) == -1 || j->dry)
+		piece_free(pc);
+}
+
+void
+job_answer_done(struct job *j, struct piece *pc)
+{
+	struct ms_error err;
+
+	job_progress(j, 1);
+	if (answer_write(&pc->a, &err) == -1)
+		job_fail(j, msg_status(err.kind), &err);
+	else if (answer_cut(&pc->a))
+		msg_warn("the answer was cut short (finish_reason "
+			 "\"length\"); raise --max-tokens");
+	piece_free(pc);
+}

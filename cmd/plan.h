@@ -1,0 +1,50 @@
+/*
+ * plan.h: what a run will do, resolved once from the options, the
+ * environment, the config file and the template (SPEC 3), and then only
+ * read.
+ */
+#ifndef PLAN_H
+#define PLAN_H
+
+#include "ms.h"
+#include "opts.h"
+
+struct plan {
+	const struct opts *o;
+	struct ms_config cfg;
+	const struct ms_profile *prof;
+	struct ms_buf tdir;	 /* the user's templates, "" when none */
+	struct ms_template tpl;	 /* the tool's own */
+	struct ms_template part; /* summarize-part, for long input */
+	const char *base_url, *model;
+	enum ms_dialect dialect;
+	enum long_mode mode;
+	long context;
+	size_t jobs;
+	int keep;     /* -k, or keep_on_error in the config */
+	int buffered; /* the answer waits until it is whole */
+	const char **stops;
+	size_t nstops;
+	struct ms_request rq;	/* parameters; messages per request */
+	struct ms_http_opts ho; /* all but the key */
+	struct ms_key_env keyenv;
+};
+
+/* Every precedence rule, in one place; -1 with err set on failure. */
+int plan_resolve(struct plan *, const struct opts *, struct ms_error *);
+void plan_release(struct plan *);
+/*
+ * The request of template t around input, appended to body (when not
+ * NULL); *tokens gets the estimate of its messages (when not NULL).
+ */
+int plan_request(const struct plan *, const struct ms_template *t,
+    const char *input, size_t len, struct ms_buf *body, size_t *tokens,
+    struct ms_error *);
+/* The profile's API key into key (wiped by the caller). */
+int plan_key(const struct plan *, struct ms_buf *key, struct ms_error *);
+/* The directory of the user's templates into dir: 0, or -1 when none. */
+int plan_template_dir(struct ms_buf *dir);
+/* -n -v: where the request would go, on stderr. */
+void plan_show(const struct plan *);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * reduce.c: msummarize's long input.  Chunks are summarized at level 0;
+ * the partial summaries of a level are joined in order until they fill a
+ * request, which is summarized at the level above, until one text is left
+ * for the final request, the summary the user reads.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "reduce.h"
+#include "msg.h"
+
+/* Summarize text (partial summaries, or a chunk) at level L. */
+static void
+reduce(struct job *j, int L, const char *text, size_t len)
+{
+	struct ms_error err;
+	struct piece *pc;
+
+	if (L >= MAX_LEVELS) {
+		ms_error_set(&err, MS_EUNAVAIL,
+		    "the summaries do not get shorter after %d passes; is the "
+		    "model summarizing?",
+		    MAX_LEVELS);
+		job_fail(j, EX_UNAVAILABLE, &err);
+		return;
+	}
+	if ((pc = piece_new(j, 0)) == NULL) {
+		ms_error_set(&err, MS_ESOFTWARE, "out of memory");
+		job_fail(j, EX_SOFTWARE, &err);
+		return;
+	}
+	pc->level = L;
+	pc->seq = j->levels[L].issued++;
+	if (job_submit(j, pc, &j->p->part, text, len) == -1 || j->dry)
+		piece_free(pc);
+}
+
+void
+reduce_chunk(struct job *j, const char *text, size_t len)
+{
+	reduce(j, 0, text, len);
+}
+
+/* Join a partial summary to its level, carrying a full level up. */
+static void
+append(struct job *j, int L, const char *s, size_t n)
+{
+	struct level *lv = &j->levels[L];
+	struct ms_error err;
+	size_t t;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		n--;
+	if (n == 0)
+		return;
+	t = ms_tokens_estimate(s, n) + 1;
+	if (lv->acc.len > 0 && lv->acc_tokens + t > j->budget) {
+		reduce(j, L + 1, lv->acc.data, lv->acc.len);
+		ms_buf_reset(&lv->acc);
+		lv->acc_tokens = 0;
+	}
+	if (lv->acc.len > 0)
+		ms_buf_addstr(&lv->acc, "\n\n");
+	ms_buf_add(&lv->acc, s, n);
+	lv->acc_tokens += t;
+	if (lv->acc.oom) {
+		ms_error_set(&err, MS_ESOFTWARE, "out of memory");
+		job_fail(j, EX_SOFTWARE, &err);
+	}
+}
+
+void
+reduce_done(struct job *j, struct piece *pc)
+{
+	struct level *lv = &j->levels[pc->level];
+	struct piece **pp;
+
+	/* A partial summary arrived: join it in its turn. */
+	for (pp = &lv->early; *pp != NULL && (*pp)->seq < pc->seq;
+	     pp = &(*pp)->next)
+		;
+	pc->next = *pp;
+	*pp = pc;
+	j->early++;
+	while ((pc = lv->early) != NULL && pc->seq == lv->next) {
+		lv->early = pc->next;
+		lv->next++;
+		j->early--;
+		append(j, pc->level, pc->a.held.data, pc->a.held.len);
+		piece_free(pc);
+	}
+}
+
+void
+reduce_finish(struct job *j)
+{
+	struct level *lv;
+	int L, M, above = 0;
+
+	/*
+	 * All requests are answered and the input is over: carry the lowest
+	 * level's summaries up, or, when nothing is above them, make the
+	 * final request.
+	 */
+	for (L = 0; L < MAX_LEVELS && j->levels[L].acc.len == 0; L++)
+		;
+	if (L == MAX_LEVELS) {
+		j->final_started = 1; /* nothing to summarize */
+		return;
+	}
+	lv = &j->levels[L];
+	for (M = L + 1; M < MAX_LEVELS; M++)
+		if (j->levels[M].issued > 0 || j->levels[M].acc.len > 0)
+			above = 1;
+	if (above) {
+		reduce(j, L + 1, lv->acc.data, lv->acc.len);
+		ms_buf_reset(&lv->acc);
+		lv->acc_tokens = 0;
+		return;
+	}
+	job_answer(j, &j->p->tpl, lv->acc.data, lv->acc.len, j->fenced);
+}
+
+void
+reduce_release(struct job *j)
+{
+	struct piece *pc;
+	int L;
+
+	for (L = 0; L < MAX_LEVELS; L++) {
+		while ((pc = j->levels[L].early) != NULL) {
+			j->levels[L].early = pc->next;
+			piece_free(pc);
+		}
+		ms_buf_release(&j->levels[L].acc);
+	}
+}

@@ -1,0 +1,15 @@
+/* ms_test.h: hooks for libms's own tests and benchmarks; not the API. */
+#ifndef MS_TEST_H
+#define MS_TEST_H
+
+struct ms_resp;
+
+/*
+ * With on set, every event is read by json-c and none by the fast path,
+ * so that the two can be compared.
+ */
+void ms_resp_test_slow(struct ms_resp *, int on);
+/* The events the fast path has read since ms_resp_init. */
+long ms_resp_test_fast(const struct ms_resp *);
+
+#endif
