@@ -5,6 +5,7 @@
  * way, so both come out byte for byte alike.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "answer.h"
@@ -17,9 +18,26 @@ to_stdout(void *arg, const char *s, size_t n)
 	return out_write(s, n);
 }
 
+/* The answer a piece of text belongs to: its output, or its held text. */
+static struct answer *
+of_out(void *arg)
+{
+	return (struct answer *)((char *)arg - offsetof(struct answer, out));
+}
+
+static struct answer *
+of_held(void *arg)
+{
+	return (struct answer *)((char *)arg - offsetof(struct answer, held));
+}
+
 static int
 stream(void *arg, const char *s, size_t n)
 {
+	struct answer *a = of_out(arg);
+
+	if (!a->text && !ms_text_blank(s, n))
+		a->text = 1;
 	return ms_out_write(arg, s, n);
 }
 
@@ -32,6 +50,10 @@ flush(void *arg)
 static int
 hold(void *arg, const char *s, size_t n)
 {
+	struct answer *a = of_held(arg);
+
+	if (!a->text && !ms_text_blank(s, n))
+		a->text = 1;
 	return ms_buf_add(arg, s, n) == -1 ? MS_ESOFTWARE : 0;
 }
 
@@ -75,8 +97,8 @@ answer_shape(struct answer *a, const struct plan *p, int fenced, int eol,
 int
 answer_write_error(struct ms_error *err, int rc)
 {
-	return ms_error_set(err, (enum ms_errkind)rc,
-	    "cannot write the answer: %s", strerror(errno));
+	return ms_error_set(err, (enum ms_errkind)rc, "cannot write output: %s",
+	    strerror(errno));
 }
 
 int
@@ -91,8 +113,37 @@ answer_write(struct answer *a, struct ms_error *err)
 	return rc != 0 ? answer_write_error(err, rc) : 0;
 }
 
-int
-answer_cut(const struct answer *a)
+static int
+among(const char *s, const char *const *v)
 {
-	return strcmp(a->resp.finish_reason, "length") == 0;
+	for (; *v != NULL; v++)
+		if (strcmp(s, *v) == 0)
+			return 1;
+	return 0;
+}
+
+int
+answer_check(const struct answer *a, struct ms_error *err)
+{
+	static const char *const stop[] = { "", "stop", "end_turn", "eos",
+		"eos_token", "stop_sequence", NULL };
+	static const char *const cut[] = { "length", "model_length",
+		"max_tokens", NULL };
+	const char *why = a->resp.finish_reason;
+
+	if (among(why, cut))
+		return 1;
+	if (strcmp(why, "content_filter") == 0)
+		return ms_error_set(err, MS_EUNAVAIL,
+		    "the provider's content filter stopped the answer "
+		    "(finish_reason \"content_filter\")%s",
+		    a->text ? " after part of it" : "");
+	if (!among(why, stop))
+		return ms_error_set(err, MS_EUNAVAIL,
+		    "the answer stopped with finish_reason \"%.100s\"", why);
+	if (!a->text)
+		return ms_error_set(err, MS_EUNAVAIL,
+		    "the answer is empty: the model wrote nothing%s%.100s%s",
+		    *why ? " (finish_reason \"" : "", why, *why ? "\")" : "");
+	return 0;
 }

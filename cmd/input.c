@@ -110,7 +110,7 @@ input_read(
 	ssize_t n;
 	int rc;
 
-	while (!in->eof) {
+	while (!in->eof && !in->file_end) {
 		if (in->fd < 0 && (rc = next_file(in, err)) <= 0) {
 			if (rc == -1)
 				return -1;
@@ -131,6 +131,10 @@ input_read(
 				in->off - in->carry.len, err) == -1)
 				return -1;
 			close_file(in);
+			if (in->split_files && in->i < in->nfiles) {
+				in->file_end = 1;
+				return 0;
+			}
 			if (in->sep_files && in->i < in->nfiles &&
 			    in->last != '\n' && in->last != 0) {
 				in->last = '\n';
@@ -153,6 +157,12 @@ input_read(
 			return hand_out(in, out, done, err);
 	}
 	return 0;
+}
+
+void
+input_next_file(struct input *in)
+{
+	in->file_end = 0;
 }
 
 /* Copy what is left of the open file to stdout. */

@@ -17,8 +17,10 @@ struct input {
 	struct ms_buf carry; /* read, not handed out: a character cut short */
 	int last;	     /* the last byte handed out */
 	int eof;
-	int sep_files; /* one file's end must not run into the next */
-	int keep;      /* -k: keep every byte handed out */
+	int sep_files;	 /* one file's end must not run into the next */
+	int split_files; /* each file ends: input_read says 0 at its end */
+	int file_end;	 /* a file ended and more follow */
+	int keep;	 /* -k: keep every byte handed out */
 	struct ms_buf kept;
 };
 
@@ -32,6 +34,8 @@ void input_release(struct input *);
  */
 ssize_t input_read(
     struct input *, struct ms_buf *out, size_t max, struct ms_error *);
+/* With split_files: go on with the next file after input_read said 0. */
+void input_next_file(struct input *);
 /*
  * -k: the input comes back unchanged on stdout: what was read, then the
  * rest, the files in order (one that cannot be read is passed over).

@@ -90,8 +90,15 @@ next_chunk(struct job *j, struct ms_chunk *ck, struct ms_error *err)
 			return r == 1
 			    ? 1
 			    : ms_error_set(err, MS_ESOFTWARE, "out of memory");
-		if (j->ck.eof)
+		if (j->ck.eof && !j->in->file_end)
 			return 0;
+		if (j->ck.eof) {
+			/* A file of its own: no chunk runs into the next. */
+			ms_chunker_release(&j->ck);
+			ms_chunker_init(&j->ck, j->budget);
+			input_next_file(j->in);
+			continue;
+		}
 		ms_buf_init(&rb);
 		if ((n = input_read(j->in, &rb, READ_BLOCK, err)) == 0)
 			ms_chunker_finish(&j->ck);
@@ -112,16 +119,19 @@ take(struct job *j, struct ms_chunk *ck)
 
 	if (memmem(ck->text, ck->len, "```", 3) != NULL)
 		j->fenced = 1;
+	/* The first piece may stream: nothing comes before it. */
 	if (p->mode == LONG_TRANSLATE) {
-		order_add(j, ck->text, ck->len, ck->index == 0 && !p->buffered);
+		order_add(
+		    j, ck->text, ck->len, j->taken++ == 0 && !p->buffered);
 		return;
 	}
+	j->taken++;
 	if (ck->index == 0 && ck->last) {
 		/* One request: the text without its final line ends. */
 		while (n > 0 &&
 		    (ck->text[n - 1] == '\n' || ck->text[n - 1] == '\r'))
 			n--;
-		job_answer(j, &p->tpl, ck->text, n, j->fenced);
+		job_answer(j, &p->tpl, ck->text, n, j->fenced, 1);
 	} else
 		reduce_chunk(j, ck->text, ck->len);
 	free(ck->text);
@@ -187,6 +197,7 @@ on_done(void *arg, struct ms_http *h, struct ms_call *call)
 	struct job *j = arg;
 	struct piece *pc = call->arg;
 	const struct ms_resp *r = &pc->a.resp;
+	int cut = 0;
 
 	(void)h;
 	j->outstanding--;
@@ -198,17 +209,29 @@ on_done(void *arg, struct ms_http *h, struct ms_call *call)
 	if (r->provider[0] || r->model[0])
 		msg_info("answered by %s%s%s", r->model[0] ? r->model : "?",
 		    r->provider[0] ? " via " : "", r->provider);
+	/* Only a whole answer counts (SPEC 8). */
+	if (call->rc == 0 && (cut = answer_check(&pc->a, &call->err)) == -1)
+		call->rc = -1;
+	if (cut && j->p->rq.has_max_tokens) {
+		cut = 0; /* what the user asked for: said once, at the end */
+		j->cut_kept = 1;
+	}
 	if (call->rc == -1 && pc->text != NULL)
 		order_fail(j, pc, &call->err);
 	else if (call->rc == -1) {
 		job_fail(j, msg_status(call->err.kind), &call->err);
 		piece_free(pc);
+	} else if (pc->level == FINAL && cut && pc->whole && !pc->a.live &&
+	    j->p->mode == LONG_SUMMARIZE) {
+		/* Summarized again in parts, then the parts' summaries. */
+		reduce_redo_whole(j, pc->input, pc->ilen);
+		piece_free(pc);
 	} else if (pc->level == FINAL)
-		job_answer_done(j, pc);
+		job_answer_done(j, pc, cut);
 	else if (pc->text != NULL)
-		order_done(j, pc);
+		order_done(j, pc, cut);
 	else
-		reduce_done(j, pc);
+		reduce_done(j, pc, cut);
 }
 
 static void
@@ -243,12 +266,13 @@ first_chunk(struct job *j, int *nothing)
 {
 	struct ms_error err;
 	struct ms_chunk *ck = &j->pending;
-	int r, rc;
+	int r, rc, whole;
 
 	*nothing = 0;
 	if ((r = next_chunk(j, ck, &err)) == -1)
 		return msg_fail(&err);
-	if (r == 0 || (ck->last && ms_text_blank(ck->text, ck->len))) {
+	whole = r == 1 && ck->last && !j->in->file_end;
+	if (r == 0 || (whole && ms_text_blank(ck->text, ck->len))) {
 		/* Nothing to summarize; nothing to translate but blanks. */
 		*nothing = 1;
 		rc = 0;
@@ -263,7 +287,7 @@ first_chunk(struct job *j, int *nothing)
 		return rc;
 	}
 	j->has_pending = 1;
-	if (ck->last)
+	if (whole)
 		j->progress = 0; /* one request: nothing to count */
 	else
 		msg_info("long input: chunks of at most %zu tokens, %zu at a "
@@ -282,7 +306,7 @@ dry_run(struct job *j, const char *text, size_t len, int fenced)
 
 	plan_show(j->p);
 	if (text != NULL) {
-		job_answer(j, &j->p->tpl, text, len, fenced);
+		job_answer(j, &j->p->tpl, text, len, fenced, 0);
 		return j->status;
 	}
 	j->has_pending = 0;
@@ -355,7 +379,7 @@ job_run(const struct plan *p, struct input *in, const char *text, size_t len,
 	if ((status = connect_engine(&j)) != 0)
 		goto out;
 	if (text != NULL)
-		job_answer(&j, &p->tpl, text, len, fenced);
+		job_answer(&j, &p->tpl, text, len, fenced, 0);
 	cb.arg = &j;
 	ms_error_clear(&err);
 	if (ms_http_run(j.h, p->jobs, &cb, &err) == -1 && j.status == 0)
@@ -365,7 +389,11 @@ job_run(const struct plan *p, struct input *in, const char *text, size_t len,
 		order_flush(&j);
 	job_progress(&j, 1);
 	status = j.status;
-	if (status == 0 && p->o->usage)
+	if (status == 0 && j.cut_kept)
+		msg_warn("the answer was cut short at --max-tokens "
+			 "(finish_reason \"length\")");
+	/* What was spent is spent, whether the job succeeded or not. */
+	if (p->o->usage && j.made > 0)
 		job_usage_report(&j);
 out:
 	job_release(&j);

@@ -1,5 +1,6 @@
 /* main.c: ms, one binary for every tool, chosen by the name it is called by. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,55 @@ source(const char *name, const char *dir, struct ms_buf *path)
 	}
 }
 
+/*
+ * What a template says it is for: its first line, "# NAME: what", without
+ * the "# NAME:"; "" when it has none.
+ */
+static void
+describe(const char *name, const char *src, char *out, size_t outsz)
+{
+	struct ms_buf text;
+	const char *s, *e;
+	size_t n = strlen(name);
+
+	out[0] = '\0';
+	ms_buf_init(&text);
+	if (src == NULL)
+		goto done;
+	if (strcmp(src, "built-in") == 0)
+		ms_buf_addstr(&text, ms_builtin_template(name));
+	else if (ms_file_read(src, 1 << 20, &text, NULL) == -1)
+		goto done;
+	s = text.data;
+	if (text.oom || *s != '#')
+		goto done;
+	for (s++; *s == ' ' || *s == '\t'; s++)
+		;
+	if (strncmp(s, name, n) == 0 && s[n] == ':')
+		for (s += n + 1; *s == ' ' || *s == '\t'; s++)
+			;
+	e = s + strcspn(s, "\r\n");
+	snprintf(out, outsz, "%.*s", (int)(e - s), s);
+	/* One field of one line: no tab may split it. */
+	for (; *out != '\0'; out++)
+		if (*out == '\t')
+			*out = ' ';
+done:
+	ms_buf_release(&text);
+}
+
+/* An editor's backup or lock file is no template. */
+static int
+backup(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n == 0 || name[n - 1] == '~' || name[0] == '#' ||
+	    (n > 4 && strcmp(name + n - 4, ".swp") == 0) ||
+	    (n > 4 && strcmp(name + n - 4, ".bak") == 0) ||
+	    (n > 5 && strcmp(name + n - 5, ".orig") == 0);
+}
+
 static int
 is_tool(const char *name)
 {
@@ -85,7 +135,7 @@ user_names(const char *dir, size_t *n)
 	if (dir == NULL || (d = opendir(dir)) == NULL)
 		return NULL;
 	while ((de = readdir(d)) != NULL) {
-		if (is_tool(de->d_name) ||
+		if (is_tool(de->d_name) || backup(de->d_name) ||
 		    ms_builtin_template(de->d_name) != NULL)
 			continue;
 		if ((nv = reallocarray(names, *n + 1, sizeof(*nv))) == NULL)
@@ -101,7 +151,20 @@ user_names(const char *dir, size_t *n)
 	return names;
 }
 
-/* ms --list: NAME, KIND and SOURCE of every tool and template, tab-separated. */
+/* One line of ms --list. */
+static void
+entry(const char *name, const char *kind, const char *src)
+{
+	char what[256];
+
+	describe(name, src, what, sizeof(what));
+	printf("%s\t%s\t%s\t%s\n", name, kind, src, what);
+}
+
+/*
+ * ms --list: NAME, KIND, SOURCE and DESCRIPTION of every tool and
+ * template, tab-separated.
+ */
 static int
 list(void)
 {
@@ -114,22 +177,21 @@ list(void)
 	ms_buf_init(&path);
 	d = plan_template_dir(&dir) == 0 ? dir.data : NULL;
 	for (i = 0; i < NTOOLS; i++)
-		printf("%s\ttool\t%s\n", tools[i].name,
-		    source(tools[i].name, d, &path));
+		entry(tools[i].name, "tool", source(tools[i].name, d, &path));
 	for (i = 0; ms_builtin_names[i] != NULL; i++)
 		if (!is_tool(ms_builtin_names[i]))
-			printf("%s\ttemplate\t%s\n", ms_builtin_names[i],
+			entry(ms_builtin_names[i], "template",
 			    source(ms_builtin_names[i], d, &path));
 	names = user_names(d, &n);
 	for (i = 0; i < n; i++) {
 		if ((src = source(names[i], d, &path)) != NULL)
-			printf("%s\ttemplate\t%s\n", names[i], src);
+			entry(names[i], "template", src);
 		free(names[i]);
 	}
 	free(names);
 	ms_buf_release(&dir);
 	ms_buf_release(&path);
-	return fflush(stdout) == EOF ? EX_IOERR : 0;
+	return out_flush();
 }
 
 static int
@@ -157,8 +219,11 @@ show_template(const char *name)
 		msg_err("out of memory");
 		status = EX_SOFTWARE;
 	}
-	if (status == 0 && out_write(text.data, text.len) != 0)
-		status = EX_IOERR;
+	if (status == 0 && (status = out_write(text.data, text.len)) != 0) {
+		if (status != MS_EPIPE)
+			msg_err("cannot write output: %s", strerror(errno));
+		status = msg_status(status);
+	}
 	ms_buf_release(&dir);
 	ms_buf_release(&path);
 	ms_buf_release(&text);

@@ -1,5 +1,8 @@
 /* msg.c: what reaches the user: the answer on stdout, messages on stderr. */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +16,8 @@ const char *msg_prog = "ms";
 volatile int sig_caught;
 
 static int quiet, verbose;
+static FILE *err_fp;	    /* where messages go; NULL: stderr */
+static int err_none;	    /* -k into a file that is also stdout: nowhere */
 static size_t progress_len; /* the progress line on the terminal */
 static int partial;	    /* stdout holds part of a line */
 
@@ -21,6 +26,40 @@ msg_set(int q, int v)
 {
 	quiet = q;
 	verbose = v;
+}
+
+/* Whether stdout and stderr are the same file. */
+static int
+same_file(void)
+{
+	struct stat a, b;
+
+	return fstat(STDOUT_FILENO, &a) == 0 && fstat(STDERR_FILENO, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+void
+msg_keep(void)
+{
+	int fd;
+
+	/*
+	 * An editor filter (vim's shellredir is ">%s 2>&1") reads stdout and
+	 * stderr as one: under -k, a message there would land in the user's
+	 * text.  The terminal gets it instead, or nobody.
+	 */
+	if (err_fp != NULL || err_none || isatty(STDERR_FILENO) || !same_file())
+		return;
+	if ((fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) != -1 &&
+	    (err_fp = fdopen(fd, "w")) == NULL)
+		close(fd);
+	err_none = err_fp == NULL;
+}
+
+static FILE *
+errf(void)
+{
+	return err_fp != NULL ? err_fp : stderr;
 }
 
 int
@@ -34,11 +73,11 @@ static void
 clear_line(void)
 {
 	if (progress_len > 0) {
-		fprintf(stderr, "\r%*s\r", (int)progress_len, "");
+		fprintf(errf(), "\r%*s\r", (int)progress_len, "");
 		progress_len = 0;
 	}
 	if (partial && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
-		fputc('\n', stderr);
+		fputc('\n', errf());
 		partial = 0;
 	}
 }
@@ -46,10 +85,15 @@ clear_line(void)
 void
 msg_verr(const char *fmt, va_list ap)
 {
+	FILE *fp = errf();
+
+	if (err_none)
+		return;
 	clear_line();
-	fprintf(stderr, "%s: ", msg_prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(fp, "%s: ", msg_prog);
+	vfprintf(fp, fmt, ap);
+	fputc('\n', fp);
+	fflush(fp);
 }
 
 void
@@ -100,14 +144,18 @@ msg_progress(const char *line)
 	n = fprintf(stderr, "\r%s: %s", msg_prog, line) - 1;
 	if (n > 0 && (size_t)n < progress_len)
 		fprintf(stderr, "%*s", (int)(progress_len - (size_t)n), "");
+	fflush(stderr);
 	progress_len = n > 0 ? (size_t)n : 0;
 }
 
 void
 msg_raw(const char *s)
 {
+	if (err_none)
+		return;
 	clear_line();
-	fputs(s, stderr);
+	fputs(s, errf());
+	fflush(errf());
 }
 
 int
@@ -122,12 +170,23 @@ out_write(const char *s, size_t n)
 		if (w == -1) {
 			if (errno == EINTR && !sig_caught)
 				continue;
-			return errno == EPIPE ? MS_EPIPE : MS_ESOFTWARE;
+			return errno == EPIPE ? MS_EPIPE : MS_EIO;
 		}
 		s += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+out_flush(void)
+{
+	if (fflush(stdout) != EOF && !ferror(stdout))
+		return 0;
+	if (errno == EPIPE)
+		return 128 + SIGPIPE;
+	msg_err("cannot write output: %s", strerror(errno));
+	return EX_IOERR;
 }
 
 int
@@ -156,6 +215,8 @@ msg_status(enum ms_errkind k)
 		return 128 + (sig_caught ? sig_caught : SIGINT);
 	case MS_EPIPE:
 		return 128 + SIGPIPE;
+	case MS_EIO:
+		return EX_IOERR;
 	case MS_ESOFTWARE:
 	default:
 		return EX_SOFTWARE;
@@ -193,6 +254,9 @@ msg_exit(int status)
 {
 	int sig = sig_caught;
 
+	/* What went to stdout through stdio is out too, or said not to be. */
+	if (status == 0)
+		status = out_flush();
 	/* Die of the signal, so that a calling shell loop stops too. */
 	if (sig != 0 && status == 128 + sig) {
 		fflush(NULL);

@@ -12,6 +12,11 @@ extern const char *msg_prog;
 
 /* -q hides warnings and progress; -v shows information. */
 void msg_set(int quiet, int verbose);
+/*
+ * -k: when stderr is the file stdout is (and no terminal), messages go to
+ * the controlling terminal, or nowhere; never into the data.
+ */
+void msg_keep(void);
 
 /*
  * "PROG: message" and a newline on stderr, the one way a message leaves:
@@ -34,9 +39,15 @@ void msg_raw(const char *s);
 /*
  * Bytes of the answer on stdout, each call one write(2) however large.
  * Returns 0, or the ms_errkind of the failure (MS_EPIPE when the reader
- * left) with errno set.
+ * left, else MS_EIO) with errno set.
  */
 int out_write(const char *, size_t);
+
+/*
+ * What went to stdout through stdio is out: 0, or the exit status after
+ * saying why not (quiet when the reader left).
+ */
+int out_flush(void);
 
 /* The exit status for an error kind (sysexits.h; 128 + signal). */
 int msg_status(enum ms_errkind);

@@ -300,7 +300,8 @@ opts_parse(struct opts *o, int argc, char *argv[])
 	for (i = 0; i < NCOMMON; i++)
 		all[n++] = common_long[i];
 	memset(&all[n], 0, sizeof(all[n]));
-	snprintf(so, sizeof(so), "+:%s%s", COMMON_SHORT,
+	/* mschat's words are text: options stop at the first one. */
+	snprintf(so, sizeof(so), "%s:%s%s", t->permute ? "" : "+", COMMON_SHORT,
 	    t->shortopts ? t->shortopts : "");
 	opterr = 0;
 	/* First -k alone, wherever it is: a usage error honours it too. */
@@ -308,6 +309,8 @@ opts_parse(struct opts *o, int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, so, all, NULL)) != -1)
 		if (ch == 'k')
 			o->keep = 1;
+	if (o->keep)
+		msg_keep();
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, so, all, NULL)) != -1) {
 		switch (ch) {

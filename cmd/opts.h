@@ -25,8 +25,10 @@ struct tool {
 	/* Its own option ch: 0, or -1 after opts_usage() said why. */
 	int (*opt)(struct opts *, int ch, const char *arg);
 	enum long_mode mode;
-	int user;      /* a user's template: its [params] long_input rules */
-	int sep_files; /* end every input file with a newline */
+	int user;	 /* a user's template: its [params] long_input rules */
+	int permute;	 /* options anywhere among the operands, until -- */
+	int split_files; /* each input file is a text of its own */
+	int sep_files;	 /* end every input file with a newline */
 };
 
 struct opts {

@@ -149,36 +149,17 @@ order_fail(struct job *j, struct piece *pc, const struct ms_error *err)
 static void
 resplit(struct job *j, struct piece *pc)
 {
-	struct ms_chunker k;
 	struct ms_chunk ck[2];
 	struct piece *a, *b;
 	struct ms_error err;
 	size_t tokens =
 	    ms_tokens_estimate(pc->text + pc->head, pc->tail - pc->head);
-	int n = 0;
 
-	/* Two halves, each cut where the chunker would cut. */
-	ms_chunker_init(&k, tokens / 2 + 1);
-	if (ms_chunker_feed(&k, pc->text, pc->len) == 0) {
-		ms_chunker_finish(&k);
-		if (tokens >= 8 && ms_chunker_next(&k, &ck[0]) == 1) {
-			n = 1;
-			/* The second half is all the rest, whatever its size. */
-			if (ck[0].len < pc->len) {
-				ck[1].text = strdup(pc->text + ck[0].len);
-				ck[1].len = pc->len - ck[0].len;
-				n = ck[1].text != NULL ? 2 : 1;
-			}
-		}
-	}
-	ms_chunker_release(&k);
-	if (n < 2) {
-		if (n == 1)
-			free(ck[0].text);
+	if (job_halves(pc->text, pc->len, tokens, ck) == -1) {
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "the answer to a chunk of about %zu tokens was cut short "
 		    "(finish_reason \"length\") and it cannot be cut smaller; "
-		    "raise --max-tokens",
+		    "raise --max-tokens or --context",
 		    tokens);
 		order_fail(j, pc, &err);
 		return;
@@ -206,11 +187,11 @@ resplit(struct job *j, struct piece *pc)
 }
 
 void
-order_done(struct job *j, struct piece *pc)
+order_done(struct job *j, struct piece *pc, int cut)
 {
 	struct ms_error err;
 
-	if (!answer_cut(&pc->a))
+	if (!cut)
 		pc->done = 1;
 	else if (pc->a.live) {
 		ms_error_set(&err, MS_EUNAVAIL,

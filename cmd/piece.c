@@ -21,6 +21,8 @@ piece_new(struct job *j, int live)
 		return NULL;
 	pc->job = j;
 	ms_buf_init(&pc->body);
+	ms_buf_init(&pc->halves[0]);
+	ms_buf_init(&pc->halves[1]);
 	answer_init(&pc->a, live);
 	return pc;
 }
@@ -33,6 +35,9 @@ piece_free(struct piece *pc)
 	free(pc->text);
 	free(pc->ohead);
 	free(pc->otail);
+	free(pc->input);
+	ms_buf_release(&pc->halves[0]);
+	ms_buf_release(&pc->halves[1]);
 	ms_buf_release(&pc->body);
 	answer_release(&pc->a);
 	free(pc);
@@ -156,9 +161,35 @@ job_usage_report(const struct job *j)
 		    u->tokens_in, u->tokens_out, u->requests, s);
 }
 
+int
+job_halves(const char *text, size_t len, size_t tokens, struct ms_chunk ck[2])
+{
+	struct ms_chunker k;
+	int n = 0;
+
+	ms_chunker_init(&k, tokens / 2 + 1);
+	if (ms_chunker_feed(&k, text, len) == 0) {
+		ms_chunker_finish(&k);
+		if (tokens >= 8 && ms_chunker_next(&k, &ck[0]) == 1) {
+			n = 1;
+			/* The second half is all the rest, whatever its size. */
+			if (ck[0].len < len &&
+			    (ck[1].text = strndup(
+				 text + ck[0].len, len - ck[0].len)) != NULL) {
+				ck[1].len = len - ck[0].len;
+				n = 2;
+			}
+		}
+	}
+	ms_chunker_release(&k);
+	if (n == 1)
+		free(ck[0].text);
+	return n == 2 ? 0 : -1;
+}
+
 void
 job_answer(struct job *j, const struct ms_template *t, const char *text,
-    size_t len, int fenced)
+    size_t len, int fenced, int whole)
 {
 	struct piece *pc;
 
@@ -174,21 +205,29 @@ job_answer(struct job *j, const struct ms_template *t, const char *text,
 		return;
 	}
 	pc->level = FINAL;
+	/* The whole input in one request may be redone in parts. */
+	if (whole && (pc->input = strndup(text, len)) != NULL) {
+		pc->ilen = len;
+		pc->whole = 1;
+	}
 	answer_shape(&pc->a, j->p, fenced, MS_EOL_LF, MS_NL_ONE, NULL, NULL);
 	if (job_submit(j, pc, t, text, len) == -1 || j->dry)
 		piece_free(pc);
 }
 
 void
-job_answer_done(struct job *j, struct piece *pc)
+job_answer_done(struct job *j, struct piece *pc, int cut)
 {
 	struct ms_error err;
 
 	job_progress(j, 1);
-	if (answer_write(&pc->a, &err) == -1)
+	if (cut) {
+		ms_error_set(&err, MS_EUNAVAIL,
+		    "the answer was cut short (finish_reason \"length\"): it "
+		    "needs more room than the context leaves; raise "
+		    "--max-tokens or --context");
+		job_fail(j, EX_UNAVAILABLE, &err);
+	} else if (answer_write(&pc->a, &err) == -1)
 		job_fail(j, msg_status(err.kind), &err);
-	else if (answer_cut(&pc->a))
-		msg_warn("the answer was cut short (finish_reason "
-			 "\"length\"); raise --max-tokens");
 	piece_free(pc);
 }

@@ -27,7 +27,14 @@ struct piece {
 	int level;		/* msummarize: 0 for chunks; FINAL */
 	size_t seq;		/* order within its level */
 	int done;
-	int failed; /* mtranslate: the output ends before it */
+	int failed;  /* mtranslate: the output ends before it */
+	char *input; /* msummarize: what it summarizes, to redo it */
+	size_t ilen;
+	int whole;		 /* its input is the whole input */
+	struct piece *parent;	 /* a part of that piece, redone in two */
+	int half;		 /* which part: 0 or 1 */
+	int pending;		 /* parts not yet answered */
+	struct ms_buf halves[2]; /* their answers */
 	struct ms_buf body;
 	struct answer a;
 	struct ms_call call;
@@ -57,6 +64,7 @@ struct job {
 	struct ms_chunker ck;
 	struct ms_chunk pending; /* read before the engine started */
 	int has_pending;
+	size_t taken;  /* chunks made pieces */
 	size_t budget; /* tokens of input in one request */
 	int input_done;
 	size_t outstanding; /* calls not finished */
@@ -64,12 +72,14 @@ struct job {
 	size_t early;	    /* msummarize: summaries waiting for their turn */
 	struct piece *first, **lastp;
 	struct piece *inflight; /* msummarize: pieces with a call out */
+	struct piece *redone;	/* msummarize: pieces waiting for parts */
 	struct level levels[MAX_LEVELS];
 	int final_started;
 	int fenced;   /* some input had a code fence */
 	int draining; /* failed; writing what comes before the failure */
 	int write_failed;
-	int status; /* the job's exit status, once it failed */
+	int status;   /* the job's exit status, once it failed */
+	int cut_kept; /* an answer cut at the user's --max-tokens */
 	int dry;
 	int progress;
 	size_t made, finished, shown_made, shown_finished;
@@ -89,7 +99,14 @@ void job_usage_add(struct job *, const struct ms_resp *, int attempts);
 void job_usage_report(const struct job *);
 /* The answer the user reads, of template t around text. */
 void job_answer(struct job *, const struct ms_template *, const char *text,
-    size_t len, int fenced);
-void job_answer_done(struct job *, struct piece *);
+    size_t len, int fenced, int whole);
+/* The answer arrived; cut: for length, and not what the user asked. */
+void job_answer_done(struct job *, struct piece *, int cut);
+/*
+ * Two halves of text (of about tokens tokens), cut where the chunker
+ * would cut: 0, or -1 when it cannot be cut smaller.
+ */
+int job_halves(
+    const char *text, size_t len, size_t tokens, struct ms_chunk ck[2]);
 
 #endif

@@ -174,7 +174,8 @@ params(struct plan *p, const struct opts *o)
 	rq->nfallbacks = o->nfallbacks;
 	rq->dialect = p->dialect;
 	rq->model = p->model;
-	rq->stream = !o->no_stream;
+	/* --no-stream only holds the output: keep-alives still count. */
+	rq->stream = 1;
 	rq->usage = o->usage;
 	p->jobs = (size_t)(o->jobs > 0 ? o->jobs : cf->jobs);
 	p->keep = o->keep || cf->keep_on_error;
@@ -327,9 +328,23 @@ int
 plan_key(const struct plan *p, struct ms_buf *key, struct ms_error *err)
 {
 	const struct ms_profile *f = p->prof;
+	const char *from;
 
+	if (f->auth_none)
+		return 0; /* auth = none: no key, whatever is set */
 	if (ms_profile_key(f, &p->keyenv, key, err) == -1)
 		return -1;
+	/* A source that yields nothing is as wrong as a missing one. */
+	from = p->keyenv.override ? "MS_API_KEY"
+	    : f->api_key_env	  ? "api_key_env"
+	    : f->api_key_cmd	  ? "api_key_cmd"
+	    : f->api_key_file	  ? "api_key_file"
+	    : f->api_key	  ? "api_key"
+				  : NULL;
+	if (key->len == 0 && from != NULL)
+		return ms_error_set(err, MS_ECONFIG,
+		    "the API key from %s of profile '%s' is empty", from,
+		    f->name);
 	if (key->len == 0 && f->needs_key)
 		return ms_error_set(err, MS_ECONFIG,
 		    "no API key for profile '%s': set %s or MS_API_KEY, or "
@@ -345,8 +360,9 @@ plan_show(const struct plan *p)
 
 	msg_info("POST %s/chat/completions", p->base_url);
 	msg_info("Content-Type: application/json");
-	if (f->needs_key || f->api_key_env || f->api_key_cmd ||
-	    f->api_key_file || f->api_key || p->keyenv.override)
+	if (!f->auth_none &&
+	    (f->needs_key || f->api_key_env || f->api_key_cmd ||
+		f->api_key_file || f->api_key || p->keyenv.override))
 		msg_info("Authorization: Bearer ***");
 	if (f->app_url)
 		msg_info("HTTP-Referer: %s", f->app_url);

@@ -7,13 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "reduce.h"
 #include "msg.h"
 
-/* Summarize text (partial summaries, or a chunk) at level L. */
-static void
-reduce(struct job *j, int L, const char *text, size_t len)
+/*
+ * Summarize text (partial summaries, or a chunk) at level L; the piece,
+ * or NULL when it failed or was only shown (-n).
+ */
+static struct piece *
+submit(struct job *j, int L, const char *text, size_t len)
 {
 	struct ms_error err;
 	struct piece *pc;
@@ -24,17 +28,33 @@ reduce(struct job *j, int L, const char *text, size_t len)
 		    "model summarizing?",
 		    MAX_LEVELS);
 		job_fail(j, EX_UNAVAILABLE, &err);
-		return;
+		return NULL;
 	}
-	if ((pc = piece_new(j, 0)) == NULL) {
+	/* Its input is kept: an answer cut for length is redone in parts. */
+	if ((pc = piece_new(j, 0)) == NULL ||
+	    (pc->input = strndup(text, len)) == NULL) {
+		piece_free(pc);
 		ms_error_set(&err, MS_ESOFTWARE, "out of memory");
 		job_fail(j, EX_SOFTWARE, &err);
-		return;
+		return NULL;
 	}
+	pc->ilen = len;
 	pc->level = L;
-	pc->seq = j->levels[L].issued++;
-	if (job_submit(j, pc, &j->p->part, text, len) == -1 || j->dry)
+	if (job_submit(j, pc, &j->p->part, text, len) == -1 || j->dry) {
 		piece_free(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+static void
+reduce(struct job *j, int L, const char *text, size_t len)
+{
+	struct piece *pc;
+
+	if ((pc = submit(j, L, text, len)) != NULL)
+		pc->seq = j->levels[L].issued;
+	j->levels[L].issued++;
 }
 
 void
@@ -71,11 +91,95 @@ append(struct job *j, int L, const char *s, size_t n)
 	}
 }
 
+/*
+ * An answer cut for length: its input is summarized again in two parts,
+ * whose summaries, joined, take its place.
+ */
+static void
+redo(struct job *j, struct piece *pc)
+{
+	struct ms_chunk ck[2];
+	struct ms_error err;
+	struct piece *part;
+	int i;
+
+	if (job_halves(pc->input, pc->ilen,
+		ms_tokens_estimate(pc->input, pc->ilen), ck) == -1) {
+		ms_error_set(&err, MS_EUNAVAIL,
+		    "a partial summary was cut short (finish_reason "
+		    "\"length\") and its text cannot be cut smaller; raise "
+		    "--max-tokens or --context");
+		job_fail(j, EX_UNAVAILABLE, &err);
+		piece_free(pc);
+		return;
+	}
+	pc->pending = 2;
+	pc->inext = j->redone;
+	j->redone = pc;
+	for (i = 0; i < 2; i++) {
+		part = j->status == 0
+		    ? submit(j, pc->level, ck[i].text, ck[i].len)
+		    : NULL;
+		free(ck[i].text);
+		if (part == NULL)
+			continue;
+		part->parent = pc;
+		part->half = i;
+	}
+}
+
 void
-reduce_done(struct job *j, struct piece *pc)
+reduce_redo_whole(struct job *j, const char *text, size_t len)
+{
+	struct ms_chunk ck[2];
+	struct ms_error err;
+	int i;
+
+	/* Not the answer yet: the summaries of the parts come first. */
+	j->final_started = 0;
+	j->progress = isatty(STDERR_FILENO) && !j->p->o->quiet;
+	if (job_halves(text, len, ms_tokens_estimate(text, len), ck) == -1) {
+		ms_error_set(&err, MS_EUNAVAIL,
+		    "the summary was cut short (finish_reason \"length\") "
+		    "and the text cannot be cut smaller; raise --max-tokens "
+		    "or --context");
+		job_fail(j, EX_UNAVAILABLE, &err);
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		if (j->status == 0)
+			reduce(j, 0, ck[i].text, ck[i].len);
+		free(ck[i].text);
+	}
+}
+
+void
+reduce_done(struct job *j, struct piece *pc, int cut)
 {
 	struct level *lv = &j->levels[pc->level];
-	struct piece **pp;
+	struct piece **pp, *up;
+
+	if (cut) {
+		redo(j, pc);
+		return;
+	}
+	if ((up = pc->parent) != NULL) {
+		/* A part of a redone piece: the piece is done with both. */
+		if (ms_buf_add(&up->halves[pc->half], pc->a.held.data,
+			pc->a.held.len) == -1)
+			j->status = j->status ? j->status : EX_SOFTWARE;
+		piece_free(pc);
+		if (--up->pending > 0)
+			return;
+		for (pp = &j->redone; *pp != up; pp = &(*pp)->inext)
+			;
+		*pp = up->inext;
+		ms_buf_reset(&up->a.held);
+		ms_buf_add(&up->a.held, up->halves[0].data, up->halves[0].len);
+		ms_buf_addstr(&up->a.held, "\n\n");
+		ms_buf_add(&up->a.held, up->halves[1].data, up->halves[1].len);
+		pc = up;
+	}
 
 	/* A partial summary arrived: join it in its turn. */
 	for (pp = &lv->early; *pp != NULL && (*pp)->seq < pc->seq;
@@ -120,7 +224,7 @@ reduce_finish(struct job *j)
 		lv->acc_tokens = 0;
 		return;
 	}
-	job_answer(j, &j->p->tpl, lv->acc.data, lv->acc.len, j->fenced);
+	job_answer(j, &j->p->tpl, lv->acc.data, lv->acc.len, j->fenced, 0);
 }
 
 void
@@ -129,6 +233,10 @@ reduce_release(struct job *j)
 	struct piece *pc;
 	int L;
 
+	while ((pc = j->redone) != NULL) {
+		j->redone = pc->inext;
+		piece_free(pc);
+	}
 	for (L = 0; L < MAX_LEVELS; L++) {
 		while ((pc = j->levels[L].early) != NULL) {
 			j->levels[L].early = pc->next;

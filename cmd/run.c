@@ -3,6 +3,8 @@
  * once, the input, one job, the exit status.  Under -k the input comes
  * back from here and nowhere else, whatever failed.
  */
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +52,8 @@ plan(struct run *r)
 	r->planned = 1;
 	if (plan_resolve(&r->p, &r->o, &err) == -1)
 		return msg_fail(&err);
+	if (r->p.keep)
+		msg_keep();
 	return 0;
 }
 
@@ -59,7 +63,15 @@ reading(struct run *r, char **files, int nfiles, int keep)
 {
 	input_init(&r->in, files, nfiles, r->o.tool->sep_files,
 	    keep || r->o.keep || (r->planned && r->p.keep));
+	r->in.split_files = r->o.tool->split_files;
 	r->reading = 1;
+}
+
+void
+run_input(struct run *r, char **files, int nfiles)
+{
+	if (!r->reading)
+		reading(r, files, nfiles, 0);
 }
 
 int
@@ -105,6 +117,21 @@ read_all(struct run *r, struct ms_buf *text)
 	return n == -1 ? msg_fail(&err) : 0;
 }
 
+/*
+ * Standard input that is a pipe or a file: what it holds is the input, so
+ * when it holds nothing there is nothing to ask about (git diff --cached
+ * | mschat with nothing staged).  /dev/null and a terminal mean no input.
+ */
+static int
+piped(void)
+{
+	struct stat st;
+
+	return fstat(STDIN_FILENO, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
+		S_ISSOCK(st.st_mode));
+}
+
 int
 run_prompt(struct run *r, char **words, int nwords)
 {
@@ -137,8 +164,8 @@ run_prompt(struct run *r, char **words, int nwords)
 	if ((!isatty(STDIN_FILENO) || nwords == 0) &&
 	    (status = read_all(r, &text)) != 0)
 		goto out;
-	if (ms_text_blank(prompt.data, prompt.len) &&
-	    ms_text_blank(text.data, text.len))
+	if (ms_text_blank(text.data, text.len) &&
+	    (ms_text_blank(prompt.data, prompt.len) || piped()))
 		goto out; /* nothing asked: nothing to answer */
 	if (!r->planned && (status = plan(r)) != 0)
 		goto out;

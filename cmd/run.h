@@ -22,6 +22,8 @@ int run_start(struct run *, const struct tool *, int argc, char *argv[]);
 /* A usage error found by the tool: say so; returns EX_USAGE. */
 int run_usage(struct run *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The input to give back under -k when a usage error comes first. */
+void run_input(struct run *, char **files, int nfiles);
 /* msummarize, mtranslate: the files (or stdin), cut as they need. */
 int run_files(struct run *, char **files, int nfiles);
 /* mschat and templates: the words and standard input as its context. */

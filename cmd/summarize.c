@@ -35,6 +35,7 @@ static const struct tool summarize = {
 		"on\n",
 	.opt = opt,
 	.mode = LONG_SUMMARIZE,
+	.permute = 1,
 	/* Files are texts of their own: one's end must not run into the next. */
 	.sep_files = 1,
 };
@@ -123,10 +124,18 @@ cmd_summarize(int argc, char *argv[])
 	int status;
 
 	if ((status = run_start(&r, &summarize, argc, argv)) == OPTS_RUN) {
-		if (ms_vars_get(&r.o.vars, "length") == NULL)
-			length(&r.o, "medium");
 		if (ms_vars_get(&r.o.vars, "format") == NULL)
 			format(&r.o, "paragraph");
+		/* One line has a length of its own: no "about 150 words". */
+		if (ms_vars_get(&r.o.vars, "length") != NULL)
+			;
+		else if (strcmp(ms_vars_get(&r.o.vars, "format"), "oneline") ==
+		    0) {
+			opts_var(&r.o, "length", "oneline");
+			opts_var(
+			    &r.o, "length_hint", "one line, at most 25 words");
+		} else
+			length(&r.o, "medium");
 		status = run_files(&r, r.o.operands, r.o.noperands);
 	}
 	return run_end(&r, status);

@@ -94,6 +94,8 @@ ms_config_init(struct ms_config *c)
 		p->model = xstrdup(builtins[i].model);
 		p->key_var = builtins[i].key_var;
 		p->needs_key = builtins[i].key_var != NULL;
+		/* Local servers take no key: MS_API_KEY is not for them. */
+		p->auth_none = !p->needs_key;
 		p->dialect = builtins[i].dialect;
 		p->has_dialect = 1;
 		p->price_in = builtins[i].price_in;
@@ -271,7 +273,14 @@ profile_key(struct cparse *p, const char *k, const char *v)
 		return real(p, k, v, 0, 1e6, &f->price_in);
 	else if (strcmp(k, "price_out") == 0)
 		return real(p, k, v, 0, 1e6, &f->price_out);
-	else if (strcmp(k, "dialect") == 0) {
+	else if (strcmp(k, "auth") == 0) {
+		if (strcmp(v, "none") == 0)
+			f->auth_none = 1;
+		else if (strcmp(v, "bearer") == 0)
+			f->auth_none = 0;
+		else
+			return bad(p, "unknown auth", k, v);
+	} else if (strcmp(k, "dialect") == 0) {
 		if (ms_dialect_parse(v, &f->dialect) == -1)
 			return bad(p, "unknown dialect", k, v);
 		f->has_dialect = 1;

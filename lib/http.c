@@ -516,6 +516,22 @@ end_transfer(struct ms_http *h, struct job *j)
 }
 
 /*
+ * No more tries: a timeout says how many were made and how long the whole
+ * took, since with the defaults a silent server costs minutes.
+ */
+static int
+gave_up(struct ms_http *h, struct job *j, struct ms_error *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (j->attempt == 0 || err->kind != MS_ETEMPFAIL)
+		return -1;
+	memcpy(msg, err->msg, sizeof(msg));
+	return ms_error_set(err, err->kind, "%.800s; %d attempts in %.1f s",
+	    msg, j->attempt + 1, now() - h->t0);
+}
+
+/*
  * What one finished attempt means: 0 the answer is whole, -1 it failed
  * for good (err set), 1 try again after *wait ms.
  */
@@ -635,8 +651,10 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 		return 0;
 	}
 	/* Nothing is tried again once some of its answer is out. */
-	if (!retry || j->attempt >= o->retries || resp->got_content)
+	if (!retry || resp->got_content)
 		return -1;
+	if (j->attempt >= o->retries)
+		return gave_up(h, j, err);
 	if (ra > MAX_RETRY_AFTER_MS) {
 		memcpy(msg, err->msg, sizeof(msg));
 		ms_error_set(err, err->kind,
@@ -646,7 +664,7 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 	*wait = ms_retry_delay(j->attempt, rnd(), ra);
 	if (o->timeout_ms > 0 &&
 	    (now() - h->t0) * 1000 + (double)*wait >= (double)o->timeout_ms)
-		return -1;
+		return gave_up(h, j, err);
 	logf_(o, "retry %d/%d in %.1f s: %s", j->attempt + 1, o->retries,
 	    (double)*wait / 1000, why);
 	return 1;

@@ -27,7 +27,8 @@ enum ms_errkind {
 	MS_ENOPERM,   /* 401, 402, 403 */
 	MS_ECONFIG,   /* configuration, key, profile or template */
 	MS_EINTR,     /* interrupted by a signal */
-	MS_EPIPE      /* the reader of the output went away */
+	MS_EPIPE,     /* the reader of the output went away */
+	MS_EIO	      /* the output cannot be written */
 };
 
 struct ms_error {
@@ -219,7 +220,10 @@ struct ms_out {
 	const char *tail; /* MS_NL_KEEP: written after the answer */
 	int batch;	  /* ms_out_write holds its text for ms_out_flush */
 	/* state */
-	int fstate;	       /* fence: deciding, fenced, or passing */
+	int fstate;	       /* fence: where its reader is, or passing */
+	int fticks;	       /* fence: backticks in a row on this line */
+	size_t fbody;	       /* fence: where the body starts in fence */
+	size_t fline;	       /* fence: where the line being read starts */
 	struct ms_buf fence;   /* bytes held while the fence is undecided */
 	struct ms_buf ws;      /* blanks held back until text follows */
 	struct ms_buf scratch; /* what the next write writes */
@@ -346,6 +350,7 @@ struct ms_profile {
 	enum ms_dialect dialect;
 	int has_dialect;
 	int needs_key; /* a key is required (hosted APIs) */
+	int auth_none; /* auth = none: no key is sent, whatever is set */
 	int builtin;
 	/* set by the config file, which ranks above [default] and templates */
 	int set_model, set_base_url, set_context;

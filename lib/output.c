@@ -1,13 +1,12 @@
 /*
  * output.c: shape the model's text on its way to stdout, as it streams:
- * drop a code fence around the whole answer, blank lines at the start and
- * the end, and write the line ends the input used.
+ * drop the code fence of an answer that is exactly one fenced block (any
+ * other answer keeps its fences), blank lines at the start and the end,
+ * and write the line ends the input used.
  */
 #include <string.h>
 
 #include "ms.h"
-
-enum { F_START, F_FENCED, F_PASS };
 
 void
 ms_out_init(struct ms_out *o, ms_write_fn fn, void *arg)
@@ -105,74 +104,126 @@ shape(struct ms_out *o, const char *s, size_t n)
 }
 
 /*
- * Could s, which starts at a newline, be the closing fence at the end of
- * the answer, or the start of one?  "\n```" with blanks after it.
+ * The fence stage reads each byte it holds once, whatever the pieces it
+ * comes in: a server can send millions of deltas, and a rescan of the
+ * held text on each would take hours.  F_LEAD to F_INFOSP read the first
+ * line (an opening fence?), L_* the lines of a fenced body (each may be
+ * the closing fence), F_CLOSED the blanks after a closing fence.
+ */
+enum {
+	F_LEAD,	  /* blanks before the first line's text */
+	F_TICKS,  /* the opening ticks, fticks of them so far */
+	F_INFO,	  /* the info string after them */
+	F_INFOSP, /* the same, just after a space */
+	L_INDENT, /* a body line's indentation */
+	L_TICKS,  /* ticks after it, fticks so far */
+	L_AFTER,  /* "```" and blanks: closing, unless text follows */
+	L_TEXT,	  /* the rest of a line that does not close */
+	F_CLOSED, /* blanks after the closing fence line */
+	F_PASS	  /* decided: everything passes as written */
+};
+
+/* A body line starts after the newline at i. */
+static void
+newline(struct ms_out *o, size_t i)
+{
+	o->fline = i + 1;
+	o->fstate = L_INDENT;
+}
+
+/*
+ * Read the held bytes from `from` on.  Returns 1 as soon as the answer
+ * cannot be one fenced block, 0 while it still may be.  The closing fence
+ * is "```" on a line of its own (indented or not, blanks after it); once
+ * one has ended, anything but blanks after it is text outside the block.
  */
 static int
-could_close(const char *s, size_t n, int *complete)
+scan(struct ms_out *o, size_t from)
 {
-	size_t i = 1, ticks = 0;
+	const char *s = o->fence.data, *nl;
+	size_t n = o->fence.len, i;
+	char c;
 
-	*complete = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	while (i < n && s[i] == '`' && ticks < 3)
-		i++, ticks++;
-	if (i == n) {
-		*complete = ticks == 3;
-		return 1;
-	}
-	if (ticks < 3)
-		return 0;
-	for (; i < n; i++)
-		if (!isws(s[i]))
-			return 0;
-	*complete = 1;
-	return 1;
-}
-
-/* Is the first line an opening fence?  1 yes, 0 no, -1 not yet known. */
-static int
-opening(const char *s, size_t n, size_t *end)
-{
-	size_t i = 0, j;
-
-	while (i < n && isws(s[i]))
-		i++;
-	for (j = 0; j < 3; j++, i++) {
-		if (i == n)
-			return -1;
-		if (s[i] != '`')
-			return 0;
-	}
-	/* An info string: one word such as "text" or "python". */
-	for (; i < n && s[i] != '\n'; i++)
-		if (s[i] == '`' ||
-		    (s[i] == ' ' && i + 1 < n && s[i + 1] != ' ' &&
-			s[i + 1] != '\r' && s[i + 1] != '\n'))
-			return 0;
-	if (i == n)
-		return -1;
-	*end = i + 1;
-	return 1;
-}
-
-/* Pass the fenced body on, holding back what may be the closing fence. */
-static int
-fenced(struct ms_out *o)
-{
-	struct ms_buf *f = &o->fence;
-	size_t i;
-	int complete;
-
-	for (i = 0; i < f->len; i++)
-		if (f->data[i] == '\n' &&
-		    could_close(f->data + i, f->len - i, &complete))
+	for (i = from; i < n; i++) {
+		c = s[i];
+		switch (o->fstate) {
+		case F_LEAD:
+			if (c == '`') {
+				o->fstate = F_TICKS;
+				o->fticks = 1;
+			} else if (!isws(c))
+				return 1;
 			break;
-	if (shape(o, f->data, i) == -1)
-		return -1;
-	ms_buf_consume(f, i);
+		case F_TICKS:
+			if (c != '`')
+				return 1;
+			if (++o->fticks == 3)
+				o->fstate = F_INFO;
+			break;
+		case F_INFO:
+		case F_INFOSP:
+			/* An info string: one word such as "text" or "python". */
+			if (c == '`' ||
+			    (o->fstate == F_INFOSP && c != ' ' && c != '\r' &&
+				c != '\n'))
+				return 1;
+			if (c == '\n') {
+				o->fbody = i + 1;
+				newline(o, i);
+			} else
+				o->fstate = c == ' ' ? F_INFOSP : F_INFO;
+			break;
+		case L_INDENT:
+			if (c == '`') {
+				o->fstate = L_TICKS;
+				o->fticks = 1;
+			} else if (c == '\n')
+				newline(o, i);
+			else if (c != ' ' && c != '\t')
+				o->fstate = L_TEXT;
+			break;
+		case L_TICKS:
+			if (c == '\n')
+				newline(o, i);
+			else if (c != '`')
+				o->fstate = L_TEXT;
+			else if (++o->fticks == 3)
+				o->fstate = L_AFTER;
+			break;
+		case L_AFTER:
+			/* A fourth tick or a word: an inner fence, not ours. */
+			if (c == '\n')
+				o->fstate = F_CLOSED;
+			else if (c != ' ' && c != '\t' && c != '\r')
+				o->fstate = L_TEXT;
+			break;
+		case L_TEXT:
+			/* Only the line's end matters: skip to it at once. */
+			if ((nl = memchr(s + i, '\n', n - i)) == NULL)
+				return 0;
+			i = (size_t)(nl - s);
+			newline(o, i);
+			break;
+		case F_CLOSED:
+			if (!isws(c))
+				return 1;
+			break;
+		}
+	}
 	return 0;
+}
+
+/* Not one fenced block: what was held goes on as written. */
+static int
+pass_held(struct ms_out *o)
+{
+	int rc;
+
+	o->fstate = F_PASS;
+	rc = shape(o, o->fence.data, o->fence.len);
+	/* Free it: the held text may have been the whole answer so far. */
+	ms_buf_release(&o->fence);
+	return rc;
 }
 
 int
@@ -192,38 +243,23 @@ ms_out_flush(struct ms_out *o)
 int
 ms_out_write(struct ms_out *o, const char *s, size_t n)
 {
-	size_t end;
+	size_t from;
 	int rc = 0;
 
 	if (broken(o))
 		return MS_ESOFTWARE;
-	switch (o->strip_fence ? o->fstate : F_PASS) {
-	case F_START:
-		if (ms_buf_add(&o->fence, s, n) == -1)
-			return MS_ESOFTWARE;
-		switch (opening(o->fence.data, o->fence.len, &end)) {
-		case -1:
-			return 0;
-		case 1:
-			ms_buf_consume(&o->fence, end);
-			o->fstate = F_FENCED;
-			rc = fenced(o);
-			break;
-		default:
-			o->fstate = F_PASS;
-			rc = shape(o, o->fence.data, o->fence.len);
-			ms_buf_reset(&o->fence);
-			break;
-		}
-		break;
-	case F_FENCED:
-		if (ms_buf_add(&o->fence, s, n) == -1)
-			return MS_ESOFTWARE;
-		rc = fenced(o);
-		break;
-	default:
+	if (!o->strip_fence || o->fstate == F_PASS)
 		rc = shape(o, s, n);
-		break;
+	else {
+		/*
+		 * Appended, never consumed: bytes leave the held text all at
+		 * once, when the answer shows whether it is one block.
+		 */
+		from = o->fence.len;
+		if (ms_buf_add(&o->fence, s, n) == -1)
+			return MS_ESOFTWARE;
+		if (scan(o, from))
+			rc = pass_held(o);
 	}
 	if (rc == -1)
 		return MS_ESOFTWARE;
@@ -233,17 +269,24 @@ ms_out_write(struct ms_out *o, const char *s, size_t n)
 int
 ms_out_finish(struct ms_out *o)
 {
-	int complete = 0;
+	const char *f = o->fence.data;
+	size_t end;
 
 	if (broken(o))
 		return MS_ESOFTWARE;
-	if (o->strip_fence && o->fence.len > 0) {
-		/* An unclosed fence stays as written; a closing one goes. */
-		if (o->fstate == F_FENCED && o->fence.data[0] == '\n')
-			could_close(o->fence.data, o->fence.len, &complete);
-		if (!complete && shape(o, o->fence.data, o->fence.len) == -1)
+	if (o->strip_fence && o->fstate != F_PASS) {
+		if (o->fstate == L_AFTER || o->fstate == F_CLOSED) {
+			/*
+			 * One closed block and nothing after it: its body
+			 * alone, without the newline before the closing fence.
+			 */
+			end = o->fline > o->fbody ? o->fline - 1 : o->fbody;
+			if (shape(o, f + o->fbody, end - o->fbody) == -1)
+				return MS_ESOFTWARE;
+			o->fstate = F_PASS;
+			ms_buf_release(&o->fence);
+		} else if (pass_held(o) == -1) /* not closed: as written */
 			return MS_ESOFTWARE;
-		ms_buf_reset(&o->fence);
 	}
 	switch (o->nl) {
 	case MS_NL_RAW:

@@ -1,5 +1,6 @@
 /* response.c: chat-completion answers, streamed event by event or whole. */
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 #include <bsd/string.h>
@@ -95,8 +96,9 @@ delta(struct ms_resp *r, const char *s, size_t n, struct ms_error *err)
 	if (r->on_delta == NULL)
 		return 0;
 	if ((kind = r->on_delta(r->arg, s, n)) != 0)
-		return ms_error_set(
-		    err, (enum ms_errkind)kind, "cannot write the answer");
+		return ms_error_set(err, (enum ms_errkind)kind,
+		    "cannot write output%s%s", errno ? ": " : "",
+		    errno ? strerror(errno) : "");
 	return 0;
 }
 
@@ -277,8 +279,9 @@ ms_resp_flush(struct ms_resp *r, struct ms_error *err)
 
 	if (r->on_flush == NULL || (kind = r->on_flush(r->arg)) == 0)
 		return 0;
-	return ms_error_set(
-	    err, (enum ms_errkind)kind, "cannot write the answer");
+	return ms_error_set(err, (enum ms_errkind)kind,
+	    "cannot write output%s%s", errno ? ": " : "",
+	    errno ? strerror(errno) : "");
 }
 
 int

@@ -118,20 +118,33 @@ test_expect_success 'errors from ms chat are prefixed with mschat' '
 	test_cmp expect err
 '
 
-test_expect_success 'ms --list: tools and templates, tab-separated NAME KIND SOURCE' '
+test_expect_success 'ms --list: tab-separated NAME KIND SOURCE DESCRIPTION' '
 	ms --list >actual 2>err &&
 	test_cmp /dev/null err &&
 	tab=$(printf "\t") &&
 	cat >expect <<-EOF &&
-	chat${tab}tool${tab}built-in
-	summarize${tab}tool${tab}built-in
-	translate${tab}tool${tab}built-in
+	chat${tab}tool${tab}built-in${tab}answer a request; standard input, when there is some, is its context.
+	summarize${tab}tool${tab}built-in${tab}summarize the input
+	translate${tab}tool${tab}built-in${tab}translate the input, keeping its structure
 	EOF
 	head -n 3 actual >head &&
 	test_cmp expect head &&
-	test_grep -x "foo${tab}template${tab}$TEMPLATES/foo" actual &&
+	test_grep -x "foo${tab}template${tab}$TEMPLATES/foo${tab}a user template for the tests" actual &&
 	# every line: NAME, KIND tool or template, SOURCE built-in or a path
-	test_grep -v -v -x -E "[^$tab]+$tab(tool|template)$tab(built-in|/[^$tab]*)" actual
+	test_grep -v -v -x -E "[^$tab]+$tab(tool|template)$tab(built-in|/[^$tab]*)$tab[^$tab]*" actual
+'
+
+test_expect_success 'ms --list: no editor backups, and what a run would use' '
+	for f in "foo~" "#foo#" foo.swp foo.bak foo.orig .hidden; do
+		cp "$TEMPLATES/foo" "$TEMPLATES/$f" || return 1
+	done &&
+	mkdir "$TEMPLATES/adir" &&
+	ms --list >actual &&
+	for f in "foo~" "#foo#" foo.swp foo.bak foo.orig .hidden adir; do
+		rm -rf "$TEMPLATES/$f" || return 1
+	done &&
+	cut -f1 actual >names &&
+	test_grep -v -e "~" -e "#" -e swp -e bak -e orig -e hidden -e adir names
 '
 
 test_expect_success 'ms --list: a user template shadowing a tool shows its path' '
@@ -139,8 +152,8 @@ test_expect_success 'ms --list: a user template shadowing a tool shows its path'
 	ms --list >actual &&
 	rm "$TEMPLATES/translate" &&
 	tab=$(printf "\t") &&
-	test_grep "^translate${tab}tool${tab}$TEMPLATES/translate\$" actual &&
-	test_grep "^chat${tab}tool${tab}built-in\$" actual
+	test_grep "^translate${tab}tool${tab}$TEMPLATES/translate${tab}" actual &&
+	test_grep "^chat${tab}tool${tab}built-in${tab}" actual
 '
 
 test_expect_success 'ms --list with extra arguments: 64' '

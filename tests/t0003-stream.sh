@@ -28,7 +28,7 @@ answer () {
 	test_cmp expect.raw actual &&
 	test_cmp /dev/null err &&
 	mock_log_summary >log.actual &&
-	printf "%s\n" "true a question" "false a question" "true a question" \
+	printf "%s\n" "true a question" "true a question" "true a question" \
 		>log.expect &&
 	test_cmp log.expect log.actual
 }
@@ -72,7 +72,6 @@ for s in \
 	'ok-stream-unicode-escapes|Café 日本 🙂 escaped.' \
 	'ok-stream-usage-nocost|Counted answer.' \
 	'ok-stream-usage|Counted answer.' \
-	'ok-stream-model-length|Stopped by the model length.' \
 	'ok-nostream|Hello from a non-streamed answer.' \
 	'ok-nostream-mistral|Hallo von Mistral.' \
 	'ok-nostream-openrouter|Bonjour d’OpenRouter.' \
@@ -117,34 +116,69 @@ test_expect_success 'a fence in the input keeps the fence in the answer' '
 
 # --- empty answers --------------------------------------------------------
 
-test_expect_success 'ok-stream-empty: an empty answer prints nothing' '
+test_expect_success 'ok-stream-empty: an empty answer is no answer: 69' '
 	mock_start ok-stream-empty &&
-	echo hi | mschat --base-url "$MOCK_URL" --retries 0 >actual 2>err &&
-	test_cmp /dev/null actual &&
-	test_cmp /dev/null err &&
-	echo hi | mschat --base-url "$MOCK_URL" --retries 0 --raw >actual 2>err &&
-	test_cmp /dev/null actual &&
-	test_cmp /dev/null err &&
-	test "$(mock_count)" = 2
-'
-
-test_expect_success 'ok-nostream-content-null: content null prints nothing' '
-	mock_start ok-nostream-content-null &&
-	echo hi | mschat --base-url "$MOCK_URL" --retries 0 --no-stream \
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
 		>actual 2>err &&
 	test_cmp /dev/null actual &&
-	test_cmp /dev/null err
+	echo "mschat: the answer is empty: the model wrote nothing (finish_reason \"stop\")" >expect &&
+	test_cmp expect err &&
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
+		--raw >actual 2>err &&
+	test_cmp /dev/null actual &&
+	echo hi | test_status 69 mschat -k --base-url "$MOCK_URL" --retries 0 \
+		>actual 2>err &&
+	echo hi >expect &&
+	test_cmp expect actual &&
+	test "$(mock_count)" = 3
+'
+
+test_expect_success 'ok-nostream-content-null: content null is no answer: 69' '
+	mock_start ok-nostream-content-null &&
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
+		--no-stream >actual 2>err &&
+	test_cmp /dev/null actual &&
+	test_grep "^mschat: the answer is empty" err
 '
 
 # --- other good answers ---------------------------------------------------
 
-test_expect_success 'ok-stream-length: the text, and a warning that it was cut' '
+test_expect_success 'ok-stream-length: what streamed stays, then 69 naming --max-tokens' '
 	mock_start ok-stream-length &&
-	echo hi | mschat --base-url "$MOCK_URL" --retries 0 >actual 2>err &&
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
+		>actual 2>err &&
+	printf "This answer was cut" >expect &&
+	test_cmp expect actual &&
+	test_grep "^mschat: the answer was cut short .*--max-tokens or --context" err &&
+	test_line_count = 1 err &&
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
+		--no-stream >actual 2>err &&
+	test_cmp /dev/null actual &&
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
+		-k >actual 2>err &&
+	echo hi >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'ok-stream-length under the user-set --max-tokens: the text and a warning' '
+	mock_start ok-stream-length &&
+	echo hi | mschat --base-url "$MOCK_URL" --retries 0 --max-tokens 5 \
+		>actual 2>err &&
 	printf "This answer was cut\n" >expect &&
 	test_cmp expect actual &&
-	test_grep "^mschat: .*cut short" err &&
-	test_line_count = 1 err
+	test_grep "^mschat: the answer was cut short at --max-tokens" err &&
+	test_line_count = 1 err &&
+	echo hi | mschat -q --base-url "$MOCK_URL" --retries 0 --max-tokens 5 \
+		>actual 2>err &&
+	test_cmp /dev/null err
+'
+
+test_expect_success 'ok-stream-model-length: model_length is a length stop too' '
+	mock_start ok-stream-model-length &&
+	echo hi | test_status 69 mschat --base-url "$MOCK_URL" --retries 0 \
+		--no-stream >actual 2>err &&
+	test_cmp /dev/null actual &&
+	test_grep "cut short" err
 '
 
 test_expect_success 'ok-stream-keepalive-slow: keep-alives are bytes: no idle timeout' '
@@ -204,32 +238,38 @@ test_expect_success '--no-stream: nothing on stdout until the answer is whole' '
 	printf "First part. Second part.\n" >expect &&
 	test_cmp expect actual &&
 	test_cmp /dev/null err &&
-	test "$(mock_req 1 body.stream)" = false
+	test "$(mock_req 1 body.stream)" = true
 '
 
-test_expect_success 'a whole-answer fence is removed even while streaming' '
+test_expect_success 'a whole-answer fence: held back until the answer shows it is one' '
 	mock_start t0-fenced-stream-pause &&
 	{ echo hi | mschat --base-url "$MOCK_URL" --retries 0 >actual 2>err & } &&
 	pid=$! &&
 	sleep 0.5 &&
 	cp actual early &&
 	wait $pid &&
-	test_grep "^First line\.\$" early &&
-	test_grep -v "\`" early &&
+	test_cmp /dev/null early &&
 	printf "First line.\nSecond line.\n" >expect &&
 	test_cmp expect actual &&
 	test_cmp /dev/null err
 '
 
-test_expect_success '--no-stream sends "stream": false and no stream_options' '
+test_expect_success '--no-stream still streams the request: only the output waits' '
 	mock_start ok-nostream &&
-	echo hi | mschat -P ollama -u --base-url "$MOCK_URL" --retries 0 \
+	echo hi | mschat -P ollama --base-url "$MOCK_URL" --retries 0 \
 		--no-stream >actual 2>err &&
 	printf "Hello from a non-streamed answer.\n" >expect &&
 	test_cmp expect actual &&
-	test "$(mock_req 1 body.stream)" = false &&
-	test_status 1 mock_req 1 body.stream_options &&
-	test "$(mock_req 1 headers.accept)" != text/event-stream
+	test "$(mock_req 1 body.stream)" = true
+'
+
+test_expect_success '--no-stream: a slow first token is not silence (keep-alives count)' '
+	mock_start t0-think &&
+	echo hi | mschat --base-url "$MOCK_URL" --retries 0 --idle-timeout 1 \
+		--no-stream >actual 2>err &&
+	echo HI >expect &&
+	test_cmp expect actual &&
+	test_cmp /dev/null err
 '
 
 # --- a reader that goes away ----------------------------------------------

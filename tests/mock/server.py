@@ -38,9 +38,11 @@
 #               recorded SSE stream, say) as text/event-stream, in writes
 #               of N bytes (default 65536), as fast as the client reads
 #   echo        {"transform": "upper"|"lower"|"same", "stream": null|true|
-#               false, "delay": S, plus any stream option}: answers with
-#               the last user message of the request, as SSE when the
-#               request (or "stream") asks for it
+#               false, "delay": S, "think": S, plus any stream option}:
+#               answers with the last user message of the request, as SSE
+#               when the request (or "stream") asks for it; "think" waits
+#               before the first token, with keep-alive comments every
+#               0.5 s when streaming and in silence when not
 #
 # Every request appends one JSON line to the log, flushed at once:
 # {"n", "t", "method", "path", "headers", "body", "raw", "inflight"} where
@@ -80,7 +82,8 @@ STREAM_KEYS = {"text", "split", "split_bytes", "write_gap", "gap",
                "finish_reason", "finish_delta", "finish_with_content",
                "usage", "usage_on_finish", "done", "model", "provider", "id",
                "ascii_escape", "system_fingerprint", "first_gap", "stamp"}
-ECHO_KEYS = STREAM_KEYS - {"text"} | {"transform", "stream", "delay"}
+ECHO_KEYS = STREAM_KEYS - {"text"} | {"transform", "stream", "delay",
+                                      "think"}
 
 
 class ClientGone(Exception):
@@ -577,12 +580,22 @@ class Handler(BaseHTTPRequestHandler):
         if stream is None:
             stream = bool(body.get("stream"))
         model = body.get("model") if isinstance(body.get("model"), str) else None
+        # "think": seconds before the first token.  A stream says it is
+        # working meanwhile (OpenRouter's keep-alive comments); a whole
+        # answer is silent until it is written.
+        think = float(opt.get("think", 0))
         if stream:
             sopt = {k: v for k, v in opt.items() if k in STREAM_KEYS}
             if model and "model" not in sopt:
                 sopt["model"] = model
-            self.pieces(resp, sse_items(sopt, text))
+            alive = []
+            while think > 0:
+                alive += [": OPENROUTER PROCESSING\n\n",
+                          {"delay": min(0.5, think)}]
+                think -= 0.5
+            self.pieces(resp, alive + sse_items(sopt, text))
         else:
+            self.wait(think)
             words_in = len(json.dumps(body.get("messages", "")).split())
             usage = {"prompt_tokens": words_in,
                      "completion_tokens": len(text.split()),

@@ -155,12 +155,19 @@ test_fence(void)
 	check("indented closing fence", &one, "```\nx\n  ```\n", "x\n");
 	check("fence with CRLF from the model", &one,
 	    "```text\r\nline1\r\nline2\r\n```\r\n", "line1\nline2\n");
-	check("inner fences kept", &one,
+	/*
+	 * The first "```" line closes the block, whatever opened inside:
+	 * "more" after it is text outside, so the answer is not one block.
+	 */
+	check("inner fence: not one block, kept as written", &one,
 	    "```markdown\n# Title\n```sh\nls\n```\nmore\n```\n",
-	    "# Title\n```sh\nls\n```\nmore\n");
-	check("inner fences kept, outer close without newline", &one,
+	    "```markdown\n# Title\n```sh\nls\n```\nmore\n```\n");
+	check("inner fence: not one block, outer close without newline", &one,
 	    "```markdown\n# Title\n```sh\nls\n```\nmore\n```",
-	    "# Title\n```sh\nls\n```\nmore\n");
+	    "```markdown\n# Title\n```sh\nls\n```\nmore\n```\n");
+	check("inner fence openings and ticks in text stay in the body", &one,
+	    "```text\na ```sh line\n```py\n````\n ``\n```\n",
+	    "a ```sh line\n```py\n````\n ``\n");
 	check("backticks inside the body", &one,
 	    "```\nuse `ls` and ``x``\n``\n```\n", "use `ls` and ``x``\n``\n");
 	check("fenced body with blank lines", &one, "```\n\na\n\n\nb\n\n```\n",
@@ -178,9 +185,160 @@ test_fence(void)
 	check("no fence removal when not asked", &one_nofence,
 	    "```python\nprint(1)\n```", "```python\nprint(1)\n```\n");
 	check("fence only, never closed", &one, "```", "```\n");
+	check("only an opening fence line", &one, "```python\n", "```python\n");
+	check("only an opening fence, no newline", &one, "```python",
+	    "```python\n");
+	check("empty block", &one, "```\n```\n", "");
+	check("empty block with a blank line", &one, "```\n\n```", "");
 	check("two backticks only", &one, "``", "``\n");
 	check("empty answer with fence removal", &one, "", "");
 	check("blank answer with fence removal", &one, "\n \n", "");
+}
+
+/* The fence goes only when the whole answer is one fenced block. */
+static void
+test_one_block(void)
+{
+	struct cfg keep = { 1, 0, MS_NL_KEEP, "\n", "\n\n" };
+	struct cfg crlf_one = { 1, 1, MS_NL_ONE, NULL, NULL };
+	struct cfg crlf_keep = { 1, 1, MS_NL_KEEP, NULL, "\r\n" };
+	struct cfg raw_strip = { 1, 0, MS_NL_RAW, NULL, NULL };
+
+	check("block then prose: kept as written", &one,
+	    "```sh\nls\n```\nThat lists files.",
+	    "```sh\nls\n```\nThat lists files.\n");
+	check("block then prose on the closing line's heels", &one,
+	    "```sh\nls\n```\n\n  \nThat lists files.\n\n",
+	    "```sh\nls\n```\n\n  \nThat lists files.\n");
+	check("block then prose, KEEP", &keep,
+	    "```sh\nls\n```\nThat lists files.\n",
+	    "\n```sh\nls\n```\nThat lists files.\n\n");
+	check("block then prose, CRLF", &crlf_one,
+	    "```sh\nls\n```\nThat lists files.",
+	    "```sh\r\nls\r\n```\r\nThat lists files.\r\n");
+	check("block then prose, CRLF from the model", &one,
+	    "```sh\r\nls\r\n```\r\nThat lists files.\r\n",
+	    "```sh\nls\n```\nThat lists files.\n");
+	check("block then prose, RAW", &raw_strip,
+	    "```sh\nls\n```\nThat lists files.",
+	    "```sh\nls\n```\nThat lists files.");
+	check("two blocks: kept as written", &one, "```\na\n```\n\n```\nb\n```",
+	    "```\na\n```\n\n```\nb\n```\n");
+	check("two blocks, KEEP", &keep, "```\na\n```\n\n```\nb\n```\n",
+	    "\n```\na\n```\n\n```\nb\n```\n\n");
+	check("two blocks, CRLF", &crlf_keep, "```\na\n```\n\n```\nb\n```\n",
+	    "```\r\na\r\n```\r\n\r\n```\r\nb\r\n```\r\n");
+	check("block then a second fence opening", &one, "```\nx\n```\n```sh\n",
+	    "```\nx\n```\n```sh\n");
+	check("block then an indented fence opening", &one,
+	    "```\nx\n```\n  ```", "```\nx\n```\n  ```\n");
+	check("unclosed block: kept as written", &one, "```sh\nls -l\n",
+	    "```sh\nls -l\n");
+	check("unclosed block, half a closing fence", &one,
+	    "```sh\nls -l\n  ``", "```sh\nls -l\n  ``\n");
+	check("unclosed block, KEEP", &keep, "```sh\nls -l\n\n",
+	    "\n```sh\nls -l\n\n");
+	check("unclosed block, CRLF", &crlf_one, "```sh\nls -l\n",
+	    "```sh\r\nls -l\r\n");
+	check("text after the closing ticks: not a closing fence", &one,
+	    "```\nx\n```y\n", "```\nx\n```y\n");
+	check("four ticks do not close", &one, "```\nx\n````\n",
+	    "```\nx\n````\n");
+	check("blank lines before a block then prose", &one,
+	    "\n \n```sh\nls\n```\nok", "```sh\nls\n```\nok\n");
+	check("blank lines before a block then prose, RAW", &raw_strip,
+	    "\n \n```sh\nls\n```\nok", "\n \n```sh\nls\n```\nok");
+	check("blank lines before an indented block", &one,
+	    "\n\n  ```sh\nls -l\n  ```\n", "ls -l\n");
+	check("info string of two words, then prose", &one,
+	    "```bash title\nls\n```\nok\n", "```bash title\nls\n```\nok\n");
+	check("info string of two words, KEEP", &keep,
+	    "```bash title\nls\n```\n", "\n```bash title\nls\n```\n\n");
+	check("closing fence then blanks and newlines: stripped", &one,
+	    "```\nx\n``` \t\n \n\t\n\n", "x\n");
+	check("closing fence then CRLF blank lines: stripped", &one,
+	    "```\r\nx\r\n```\r\n\r\n \r\n", "x\n");
+	check("closing fence then blanks, CRLF", &crlf_one,
+	    "```\nx\ny\n```\n\n\n", "x\r\ny\r\n");
+	check("closing fence then blanks, KEEP", &keep, "```\nx\n\ny\n```\n\n",
+	    "\nx\n\ny\n\n");
+	check("closed block, RAW: the body as written", &raw_strip,
+	    "\n```\n x\n\n```\n\n", " x\n");
+	check("unclosed block, RAW: as written", &raw_strip, "\n```\n x\n\n",
+	    "\n```\n x\n\n");
+}
+
+/*
+ * Long inputs in one-byte pieces: linear time, or this never ends (the
+ * rescan that was here took hours for a few million pieces).
+ */
+static void
+test_long(void)
+{
+	enum { LONG = 2000000 };
+	struct cfg cfgs[] = {
+		{ 1, 0, MS_NL_ONE, NULL, NULL },
+		{ 1, 1, MS_NL_KEEP, NULL, "\n" },
+	};
+	struct ms_buf in, out;
+	struct ms_out o;
+	size_t i, c;
+	int bad;
+
+	ms_buf_init(&in);
+	ms_buf_init(&out);
+	for (c = 0; c < sizeof(cfgs) / sizeof(cfgs[0]); c++) {
+		/* Blanks, then a fence with a long first line. */
+		ms_buf_reset(&in);
+		for (i = 0; i < LONG; i++)
+			ms_buf_addch(&in, " \n"[i % 2]);
+		ms_buf_addstr(&in, "```");
+		for (i = 0; i < LONG; i++)
+			ms_buf_addch(&in, 'a');
+		ms_buf_addstr(&in, "\nbody\n");
+		for (i = 0; i < LONG; i++)
+			ms_buf_addch(&in, " \nb"[i % 3]);
+		ms_buf_addstr(&in, "\n```\n");
+		for (i = 0; i < LONG; i++)
+			ms_buf_addch(&in, '\n');
+		ms_buf_reset(&out);
+		ms_out_init(&o, collect, &out);
+		o.strip_fence = 1;
+		o.crlf = cfgs[c].crlf;
+		o.nl = cfgs[c].nl;
+		o.tail = cfgs[c].tail;
+		for (i = 0, bad = 0; i < in.len; i++)
+			bad |= ms_out_write(&o, in.data + i, 1);
+		bad |= ms_out_finish(&o);
+		ms_out_release(&o);
+		/* The body alone: no fence line, no blank line after. */
+		ok(bad == 0 && out.len > LONG / 2 &&
+			out.len < 2 * (size_t)LONG &&
+			memcmp(out.data, "body", 4) == 0 &&
+			memmem(out.data, out.len, "`", 1) == NULL &&
+			out.data[out.len - 1] == '\n' &&
+			out.data[out.len - 2] == 'b',
+		    "long blanks, first line and body in one-byte pieces, %zu",
+		    c);
+
+		/* The same with prose after the block: all as written. */
+		in.len -= LONG;
+		ms_buf_addstr(&in, "prose");
+		ms_buf_reset(&out);
+		ms_out_init(&o, collect, &out);
+		o.strip_fence = 1;
+		o.nl = MS_NL_RAW;
+		for (i = 0, bad = 0; i < in.len; i++)
+			bad |= ms_out_write(&o, in.data + i, 1);
+		bad |= ms_out_finish(&o);
+		ms_out_release(&o);
+		ok(bad == 0 && out.len == in.len &&
+			memcmp(out.data, in.data, in.len) == 0,
+		    "long block then prose in one-byte pieces, as written, %zu",
+		    c);
+	}
+	ms_buf_release(&in);
+	ms_buf_release(&out);
 }
 
 static void
@@ -324,8 +482,10 @@ int
 main(void)
 {
 	test_fence();
+	test_one_block();
 	test_newlines();
 	test_errors();
 	test_random();
+	test_long();
 	return done();
 }

@@ -4,6 +4,7 @@
  */
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1411,9 +1412,15 @@ test_flush(void)
 	is_int(ms_resp_flush(&r, &err), 0, "flush: on_flush succeeds");
 	is_int(flushes, 1, "flush: on_flush called once");
 	fail_after = 0;
+	errno = 0;
 	is_int(ms_resp_flush(&r, &err), -1, "flush: on_flush fails");
 	is_int(err.kind, MS_EPIPE, "flush: with its kind");
-	is_str(err.msg, "cannot write the answer", "flush: and a message");
+	is_str(err.msg, "cannot write output", "flush: and a message");
+	fail_after = 0;
+	errno = ENOSPC;
+	is_int(ms_resp_flush(&r, &err), -1, "flush: fails again");
+	is_str(err.msg, "cannot write output: No space left on device",
+	    "flush: the message has the reason");
 	is_int(ms_resp_flush(&r, NULL), -1, "flush: no error to fill");
 	fail_after = -1;
 	ms_resp_release(&r);
