@@ -111,6 +111,8 @@ input_read(
 	int rc;
 
 	while (!in->eof && !in->file_end) {
+		if (sig_caught)
+			return ms_error_set(err, MS_EINTR, "interrupted");
 		if (in->fd < 0 && (rc = next_file(in, err)) <= 0) {
 			if (rc == -1)
 				return -1;
@@ -120,6 +122,10 @@ input_read(
 		want = max < sizeof(tmp) ? max : sizeof(tmp);
 		n = read(in->fd, tmp, want > 0 ? want : 1);
 		if (n == -1) {
+			/* Interrupted: stop now, even if the producer never ends. */
+			if (errno == EINTR && sig_caught)
+				return ms_error_set(
+				    err, MS_EINTR, "interrupted");
 			if (errno == EINTR)
 				continue;
 			return ms_error_set(err, MS_ENOINPUT,
@@ -173,9 +179,13 @@ copy_rest(struct input *in)
 	ssize_t n;
 	int rc;
 
+	/*
+	 * After a signal too: the first one stops the work and the input
+	 * comes back whole, read to its end; a second one kills at once.
+	 */
 	while ((n = read(in->fd, tmp, sizeof(tmp))) != 0) {
 		if (n == -1) {
-			if (errno == EINTR && !sig_caught)
+			if (errno == EINTR)
 				continue;
 			return 0;
 		}

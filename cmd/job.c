@@ -254,7 +254,6 @@ connect_engine(struct job *j)
 		return msg_fail(&err);
 	ho.key = j->key.data;
 	ho.log = msg_verbose() ? on_log : NULL;
-	sig_catch();
 	if ((j->h = ms_http_new(&ho, &err)) == NULL)
 		return msg_fail(&err);
 	return 0;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -167,8 +168,15 @@ out_write(const char *s, size_t n)
 		partial = s[n - 1] != '\n';
 	while (n > 0) {
 		w = write(STDOUT_FILENO, s, n);
+		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* A non-blocking stdout (set so by another): wait. */
+			struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
+
+			poll(&pfd, 1, -1);
+			continue;
+		}
 		if (w == -1) {
-			if (errno == EINTR && !sig_caught)
+			if (errno == EINTR)
 				continue;
 			return errno == EPIPE ? MS_EPIPE : MS_EIO;
 		}
@@ -242,11 +250,18 @@ sig_catch(void)
 {
 	struct sigaction sa;
 
+	/*
+	 * No SA_RESTART: a read waiting on a producer returns, so the tool
+	 * stops at once.  SA_RESETHAND: a second signal kills, even while -k
+	 * reads the rest of the input to give it back.
+	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 int

@@ -57,7 +57,10 @@ int msg_status(enum ms_errkind);
  */
 int msg_fail(const struct ms_error *);
 
-/* SIGINT and SIGTERM set the flag the engine polls, and stop the tool. */
+/*
+ * SIGINT, SIGTERM and SIGHUP set the flag the engine and the input poll,
+ * and stop the tool; a second one kills it at once.
+ */
 void sig_catch(void);
 extern volatile int sig_caught;
 /* What main returns: a status, or death by the signal that stopped us. */

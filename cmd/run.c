@@ -21,6 +21,7 @@ run_start(struct run *r, const struct tool *t, int argc, char *argv[])
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	sig_catch();
 	opts_init(&r->o, t);
 	rc = opts_parse(&r->o, argc, argv);
 	msg_set(r->o.quiet, r->o.verbose);
