@@ -222,10 +222,14 @@ job_answer_done(struct job *j, struct piece *pc, int cut)
 
 	job_progress(j, 1);
 	if (cut) {
+		/* Streamed, a summary of the whole cannot be taken back. */
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "the answer was cut short (finish_reason \"length\"): it "
 		    "needs more room than the context leaves; raise "
-		    "--max-tokens or --context");
+		    "--max-tokens or --context%s",
+		    pc->whole && pc->a.live && j->p->mode == LONG_SUMMARIZE
+			? ", or use --no-stream so that it can be redone in parts"
+			: "");
 		job_fail(j, EX_UNAVAILABLE, &err);
 	} else if (answer_write(&pc->a, &err) == -1)
 		job_fail(j, msg_status(err.kind), &err);

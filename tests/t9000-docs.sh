@@ -381,6 +381,152 @@ else
 	test_skip 'zsh: msummarize -F offers paragraph bullets oneline' 'no zsh with zpty'
 fi
 
+# exit_status PAGE: the EXIT STATUS section of a man page's source.
+exit_status () {
+	sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$1" | sed '$d'
+}
+
+# readme_codes: the codes of the README's exit status table, one a line.
+readme_codes () {
+	sed -n '/^## Exit status/,/^## /p' "$MS_SRCDIR/README.md" |
+		sed -n 's/^| \([0-9][0-9, ]*\) |.*/\1/p' | tr ', ' '\n\n' |
+		sed '/^$/d'
+}
+
+test_expect_success 'the README exit status table has 74 (EX_IOERR) and 69 covers an answer that is not whole' '
+	readme_codes >codes &&
+	test_line_count -ge 12 codes &&
+	for c in 0 64 65 66 69 70 74 75 76 77 78 130 143; do
+		grep -qx "$c" codes || { echo "README: no exit status $c"; return 1; }
+	done &&
+	grep "^| 69 |" "$MS_SRCDIR/README.md" >row &&
+	test_grep "not whole" row &&
+	grep "^| 74 |" "$MS_SRCDIR/README.md" >row &&
+	test_grep "cannot be written" row
+'
+
+test_expect_success 'every tool page lists every exit status of the README, 74 among them' '
+	readme_codes >codes &&
+	for p in ms mschat msummarize mtranslate; do
+		exit_status "$MAN/$p.1" >sec &&
+		while read -r c; do
+			grep -q "^\\.It $c\\( \\|\$\\)" sec ||
+				{ echo "$p.1: EXIT STATUS lacks $c"; return 1; }
+		done <codes &&
+		grep -q "^\\.It 74 Pq Dv EX_IOERR" sec ||
+			{ echo "$p.1: 74 is not EX_IOERR"; return 1; }
+	done
+'
+
+test_expect_success 'every man page'"'"'s EXIT STATUS mentions 74' '
+	for p in "$MAN"/*.[1-9]; do
+		exit_status "$p" >sec &&
+		{ test -s sec || { echo "$p: no EXIT STATUS"; return 1; }; } &&
+		grep -q "\\(^\\|[^0-9]\\)74\\([^0-9]\\|\$\\)" sec ||
+			{ echo "$p: EXIT STATUS without 74"; return 1; }
+	done
+'
+
+test_expect_success 'ms-config(5) documents auth = none | bearer, and the tools take it' '
+	grep -q "^\\.It Cm auth\$" "$MAN/ms-config.5" &&
+	sed -n "/^\\.It Cm auth\$/,/^\\.It /p" "$MAN/ms-config.5" >auth &&
+	test_grep "Cm none" auth &&
+	test_grep "Cm bearer" auth &&
+	test_grep "MS_API_KEY" auth &&
+	mkdir -p cfg &&
+	for a in none bearer; do
+		printf "[profile p]\\nbase_url = http://127.0.0.1:9/v1\\nauth = %s\\n" \
+			$a >cfg/config &&
+		MS_CONFIG=$PWD/cfg/config ms chat -n -P p hi </dev/null >out 2>err &&
+		test_cmp /dev/null err || return 1
+	done
+'
+
+test_expect_success 'ms-template(5) documents every variable of the built-in templates' '
+	for t in chat summarize summarize-part translate; do
+		ms --show-template $t | sed "s/{{{{//g" |
+			grep -o "{{[#^/]\\{0,1\\} *[A-Za-z0-9_-]* *}}" |
+			sed "s/[{}#^\\/ ]//g" || return 1
+	done | sort -u >vars &&
+	grep -qx length_hint vars &&
+	grep -qx format_hint vars &&
+	while read -r v; do
+		grep -q "^\\.It Li $v\$" "$MAN/ms-template.5" ||
+			{ echo "ms-template.5: no .It Li $v"; return 1; }
+	done <vars &&
+	for v in length format lang focus to from input prompt; do
+		grep -q "^\\.It Li $v\$" "$MAN/ms-template.5" ||
+			{ echo "ms-template.5: no .It Li $v"; return 1; }
+	done
+'
+
+# hook_commands FILE: the command lines that run a tool in the git-hook
+# examples of FILE (README.md or a man page): the block (``` or .Bd)
+# that starts within 8 lines after a line naming prepare-commit-msg or
+# .git/hooks, lines continued with a backslash joined; one a line,
+# prefixed by "FILE: ", and "FILE: HOOK" for each hook found.
+hook_commands () {
+	awk -v f="${1##*/}" '
+		function flush() {
+			if (cmd != "" && cmd ~ /(^|[^a-z])(mschat|msummarize|mtranslate|ms [a-z])/)
+				print f ": " cmd
+			cmd = ""
+		}
+		inblock && (/^```/ || /^\.Ed/) { flush(); inblock = 0; next }
+		inblock {
+			line = $0
+			cont = sub(/\\$/, "", line)
+			cmd = cmd line
+			if (!cont)
+				flush()
+			next
+		}
+		armed && (/^```/ || /^\.Bd/) {
+			inblock = 1
+			armed = 0
+			print f ": HOOK"
+			next
+		}
+		armed && NR - armed > 8 { armed = 0 }
+		/prepare-commit-msg|\.git\/hooks/ { armed = NR }
+	' "$1"
+}
+
+test_expect_success 'every git-hook example gives its tool --timeout' '
+	for f in "$MS_SRCDIR/README.md" "$MAN"/*.1; do
+		hook_commands "$f" || return 1
+	done >hooks &&
+	for f in README.md ms.1 mschat.1 msummarize.1 mtranslate.1; do
+		grep -q "^$f: HOOK\$" hooks ||
+			{ echo "no hook example found in $f"; return 1; }
+	done &&
+	grep -v ": HOOK\$" hooks >cmds &&
+	test_line_count -ge 5 cmds &&
+	if grep -v -e "--timeout" cmds; then
+		echo "hook examples above lack --timeout"
+		return 1
+	fi
+'
+
+test_expect_success 'the README links a template with the path of ms, not a dangling "ln -s ms"' '
+	! grep -n "ln -s ms " "$MS_SRCDIR/README.md" &&
+	grep "ln -s " "$MS_SRCDIR/README.md" >links &&
+	test_line_count -ge 1 links &&
+	! grep -v -F "ln -s \"\$(command -v ms)\" " links
+'
+
+test_expect_success 'ms --list prints the four tab-separated fields ms(1) shows' '
+	ms --list >list &&
+	test_line_count -ge 4 list &&
+	awk -F "\t" "NF != 4 { print; bad = 1 } END { exit bad }" list &&
+	grep "^chat	tool	built-in	." list &&
+	sed -n "/^\\.It Fl -list\$/,/^\\.It /p" "$MAN/ms.1" >doc &&
+	test_grep "four fields" doc &&
+	grep "	" doc >rows &&
+	test_line_count -ge 1 rows &&
+	awk -F "\t" "NF != 4 { print; bad = 1 } END { exit bad }" rows
+'
+
 test_expect_success 'the README maps every source file of lib/ and cmd/' '
 	sed -n "/^### Source layout/,/^### /p" "$MS_SRCDIR/README.md" >layout &&
 	for f in "$MS_SRCDIR"/lib/*.c "$MS_SRCDIR"/cmd/*.c; do
