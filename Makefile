@@ -104,7 +104,7 @@ check: all $(UNIT_BIN) $(BENCH_BIN)
 
 # libFuzzer targets; clang only.
 FUZZ_CC = clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_BIN)
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c lib/ms.h
 	@mkdir -p $(@D)

@@ -4,6 +4,11 @@
  * profile, the template's [params], the built-in default.  The library
  * is given the values; it reads no environment of its own.
  */
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +188,14 @@ params(struct plan *p, const struct opts *o)
 	ho->base_url = p->base_url;
 	ho->app_title = p->prof->app_title;
 	ho->app_url = p->prof->app_url;
+	/* The variables libcurl would read; the library decides from them. */
+	ho->proxy.http_proxy = env("http_proxy");
+	ho->proxy.https_proxy = env("https_proxy");
+	ho->proxy.HTTPS_PROXY = env("HTTPS_PROXY");
+	ho->proxy.all_proxy = env("all_proxy");
+	ho->proxy.ALL_PROXY = env("ALL_PROXY");
+	ho->proxy.no_proxy = env("no_proxy");
+	ho->proxy.NO_PROXY = env("NO_PROXY");
 	ho->connect_timeout_ms = (long)(1000 *
 	    (o->has_connect_timeout ? o->connect_timeout
 				    : cf->connect_timeout));
@@ -324,12 +337,28 @@ out:
 	return rc;
 }
 
+/*
+ * Before a key is in memory: no core dump (it would hold the key), and on
+ * Linux no ptrace by the same user's processes either.  Best effort.
+ */
+static void
+no_core(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+#ifdef __linux__
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int
 plan_key(const struct plan *p, struct ms_buf *key, struct ms_error *err)
 {
 	const struct ms_profile *f = p->prof;
 	const char *from;
 
+	no_core();
 	if (f->auth_none)
 		return 0; /* auth = none: no key, whatever is set */
 	if (ms_profile_key(f, &p->keyenv, key, err) == -1)

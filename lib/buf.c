@@ -21,6 +21,7 @@ int
 ms_error_set(struct ms_error *e, enum ms_errkind kind, const char *fmt, ...)
 {
 	va_list ap;
+	char *p;
 
 	if (e == NULL)
 		return -1;
@@ -28,6 +29,16 @@ ms_error_set(struct ms_error *e, enum ms_errkind kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * One line, whatever the parts from files and the environment hold
+	 * (a name with a newline, a tag cut across lines, an escape sequence
+	 * for the terminal): a blank for a tab, '?' for other controls.
+	 */
+	for (p = e->msg; *p != '\0'; p++)
+		if (*p == '\t')
+			*p = ' ';
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -1;
 }
 

@@ -1,13 +1,23 @@
-/* config.c: built-in profiles, the config file, and where the key comes from. */
+/*
+ * config.c: built-in profiles, the config file, where the key comes from,
+ * and where it may go (loopback hosts, proxies).
+ */
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
@@ -239,6 +249,32 @@ default_key(struct cparse *p, const char *k, const char *v)
 	return 0;
 }
 
+/*
+ * Whether the value of api_key_env, api_key_cmd or api_key_file looks
+ * like a key pasted there by mistake, to be refused before it is run or
+ * shown: it starts with "sk-" (OpenAI, OpenRouter, Anthropic, DeepSeek),
+ * or it is one word of 20 or more letters, digits, '_' and '-' with a
+ * digit and a lower-case letter in it (Mistral's 32 random letters and
+ * digits, a hex key).  A variable name in capitals (MY_API_KEY_2), a path
+ * (it has a '/') or a command with arguments (a blank) is never one.
+ */
+static int
+keylike(const char *v)
+{
+	size_t n;
+	int digit = 0, lower = 0;
+
+	if (strncmp(v, "sk-", 3) == 0)
+		return 1;
+	for (n = 0; v[n] != '\0'; n++) {
+		if (!isalnum((unsigned char)v[n]) && v[n] != '_' && v[n] != '-')
+			return 0;
+		digit |= isdigit((unsigned char)v[n]) != 0;
+		lower |= islower((unsigned char)v[n]) != 0;
+	}
+	return n >= 20 && digit && lower;
+}
+
 static int
 profile_key(struct cparse *p, const char *k, const char *v)
 {
@@ -251,7 +287,16 @@ profile_key(struct cparse *p, const char *k, const char *v)
 	} else if (strcmp(k, "model") == 0) {
 		rc = setstr(&f->model, v);
 		f->set_model = 1;
-	} else if (strcmp(k, "api_key_env") == 0)
+	} else if (strncmp(k, "api_key_", 8) == 0 && keylike(v))
+		return ms_error_set(p->err, MS_ECONFIG,
+		    "%s:%zu: %s looks like a key itself; it %s (a key goes "
+		    "in api_key, or better api_key_file)",
+		    p->name, p->line, k,
+		    strcmp(k, "api_key_env") == 0 ? "names a variable"
+			: strcmp(k, "api_key_cmd") == 0
+			? "is a command that prints the key"
+			: "names a file");
+	else if (strcmp(k, "api_key_env") == 0)
 		rc = setstr(&f->api_key_env, v);
 	else if (strcmp(k, "api_key_cmd") == 0)
 		rc = setstr(&f->api_key_cmd, v);
@@ -391,6 +436,9 @@ ms_config_parse(struct ms_config *c, const char *text, size_t len,
 	int rc = 0;
 
 	ms_buf_init(&line);
+	/* A UTF-8 byte order mark, as some editors write: not text. */
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
 	while (s < end && rc == 0) {
 		p.line++;
 		e = memchr(s, '\n', (size_t)(end - s));
@@ -415,32 +463,60 @@ ms_config_parse(struct ms_config *c, const char *text, size_t len,
 /* The biggest config or key file read. */
 #define FILE_MAX (1 << 20)
 
+/* Whether st is /dev/null's: the one device read as a file, empty. */
+static int
+devnull(const struct stat *st)
+{
+	struct stat dn;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &dn) == 0 &&
+	    S_ISCHR(dn.st_mode) && dn.st_rdev == st->st_rdev;
+}
+
 /*
- * Read a config or key file: a regular file (a FIFO or a device is no
- * place for either); -1 with errno set.
+ * Read a config or key file: a regular file, or /dev/null, read as empty
+ * (MS_CONFIG=/dev/null: no config file); a FIFO or another device is no
+ * place for either.  What stat finds is refused before it is opened
+ * (opening a FIFO waits for a writer; opening a device may do something),
+ * and what was opened, without waiting (O_NONBLOCK), is checked again, in
+ * case the path changed in between.  -1 with errno set, EINVAL for a file
+ * of the wrong type.
  */
 static int
 slurp(const char *path, struct ms_buf *b, struct stat *st)
 {
-	size_t old = b->len;
+	int fd, e, rc = -1;
 
-	/* Refused before it is opened: opening a FIFO would block. */
-	if (stat(path, st) == 0 && !S_ISREG(st->st_mode)) {
+	if (b->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (stat(path, st) == 0 && !S_ISREG(st->st_mode) && !devnull(st)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (ms_file_read(path, FILE_MAX, b, st) == -1)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1)
 		return -1;
+	if (fstat(fd, st) == -1)
+		goto out;
+	if (devnull(st)) {
+		rc = 0;
+		goto out;
+	}
 	if (!S_ISREG(st->st_mode)) {
-		/* It changed since the stat. */
-		explicit_bzero(b->data + old, b->len - old);
-		b->len = old;
-		if (b->cap > 0)
-			b->data[old] = '\0';
 		errno = EINVAL;
-		return -1;
+		goto out;
 	}
-	return 0;
+	if (fcntl(fd, F_SETFL, 0) == -1 ||
+	    ms_file_readfd(fd, FILE_MAX, b) == -1)
+		goto out;
+	rc = 0;
+out:
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
 
 int
@@ -482,6 +558,12 @@ ms_config_load(
 		ms_buf_wipe(&b);
 		return rc;
 	}
+	/* Whoever may write it may set api_key_cmd, or base_url. */
+	if (S_ISREG(st.st_mode) && (st.st_mode & 022) != 0) {
+		ms_buf_wipe(&b);
+		return ms_error_set(err, MS_ECONFIG,
+		    "config '%s' is writable by others; chmod go-w it", path);
+	}
 	free(c->path);
 	if ((c->path = strdup(path)) == NULL) {
 		ms_buf_wipe(&b);
@@ -520,36 +602,88 @@ keyline(const char *s, size_t n, struct ms_buf *key, struct ms_error *err)
 	return 0;
 }
 
+/*
+ * Run api_key_cmd with sh -c: its stdin is /dev/null, for the tool's own
+ * stdin is the input, which a command such as "ssh host cat key" would
+ * otherwise eat; its stdout is a pipe read here; its stderr is ours, for
+ * a password prompt or a message.
+ */
 static int
 key_cmd(const char *cmd, struct ms_buf *key, struct ms_error *err)
 {
+	extern char **environ;
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t sa;
+	sigset_t none, def;
 	struct ms_buf out;
-	char tmp[512];
-	size_t n;
-	FILE *fp;
-	int st, rc;
+	ssize_t n;
+	pid_t pid;
+	int fd[2], st, rc, e;
 
-	fflush(NULL);
-	if ((fp = popen(cmd, "r")) == NULL)
+	if (pipe2(fd, O_CLOEXEC) == -1)
 		return ms_error_set(err, MS_ECONFIG,
-		    "cannot run api_key_cmd: "
-		    "%s",
-		    strerror(errno));
+		    "cannot run api_key_cmd: %s", strerror(errno));
+	sigemptyset(&none);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+	posix_spawnattr_init(&sa);
+	/* As a shell would start it: no signal blocked, SIGPIPE default. */
+	posix_spawnattr_setsigmask(&sa, &none);
+	posix_spawnattr_setsigdefault(&sa, &def);
+	posix_spawnattr_setflags(
+	    &sa, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	fflush(NULL);
+	e = posix_spawn(&pid, "/bin/sh", &fa, &sa, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&sa);
+	close(fd[1]);
+	if (e != 0) {
+		close(fd[0]);
+		return ms_error_set(
+		    err, MS_ECONFIG, "cannot run api_key_cmd: %s", strerror(e));
+	}
 	ms_buf_init(&out);
-	/* Read to the end (the command must not die of SIGPIPE), keep 64K. */
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		if (out.len < 65536)
-			ms_buf_add(&out, tmp, n);
-	explicit_bzero(tmp, sizeof(tmp));
-	st = pclose(fp);
+	/*
+	 * Read to the end (the command must not die of SIGPIPE), keep 64K,
+	 * straight into the buffer: no copy of the key left on the stack.
+	 */
+	for (;;) {
+		if (out.len < 65536 && ms_buf_grow(&out, 4096) == 0)
+			n = read(fd[0], out.data + out.len, 4096);
+		else {
+			char skip[512];
+
+			n = read(fd[0], skip, sizeof(skip));
+			explicit_bzero(skip, sizeof(skip));
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out.len < 65536 && !out.oom) {
+			out.len += (size_t)n;
+			out.data[out.len] = '\0';
+		}
+	}
+	close(fd[0]);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR) {
+			st = -1;
+			break;
+		}
 	if (st != 0) {
 		ms_buf_wipe(&out);
 		return ms_error_set(err, MS_ECONFIG,
-		    "api_key_cmd failed "
-		    "(status %d)",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : st);
+		    "api_key_cmd failed (status %d)",
+		    WIFEXITED(st)	  ? WEXITSTATUS(st)
+			: WIFSIGNALED(st) ? 128 + WTERMSIG(st)
+					  : st);
 	}
-	/* One check for every add above. */
+	/* One check for every grow above. */
 	if (out.oom)
 		rc = ms_error_set(err, MS_ESOFTWARE, "out of memory");
 	else
@@ -591,7 +725,11 @@ key_file(const char *path, const char *home, struct ms_buf *key,
 		    path);
 		goto out;
 	}
-	rc = keyline(b.data, b.len, key, err);
+	/* A UTF-8 byte order mark is not part of the key. */
+	if (b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
+		rc = keyline(b.data + 3, b.len - 3, key, err);
+	else
+		rc = keyline(b.data, b.len, key, err);
 out:
 	ms_buf_wipe(&b);
 	ms_buf_release(&pb);
@@ -676,6 +814,268 @@ ms_url_is_loopback(const char *url)
 	    a == 127 && b >= 0 && b < 256 && c >= 0 && c < 256 && d >= 0 &&
 	    d < 256)
 		return 1;
+	return 0;
+}
+
+/*
+ * Proxies: which one a request goes through, decided as libcurl decides
+ * from the environment's variables (given by the caller: the library reads
+ * no environment), and whether the key may travel that way (SPEC 3).
+ */
+
+/* An empty variable is no variable, as for curl_getenv. */
+static const char *
+var(const char *v)
+{
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* One IPv4 or IPv6 address against a network of bits bits (0: all). */
+static int
+cidr_match(int af, const char *ip, const char *net, unsigned bits)
+{
+	unsigned char a[16], n[16];
+	unsigned i, len = af == AF_INET ? 4 : 16;
+
+	if (inet_pton(af, ip, a) != 1 || inet_pton(af, net, n) != 1)
+		return 0;
+	if (bits == 0)
+		bits = len * 8;
+	if (bits > len * 8)
+		return 0;
+	for (i = 0; i < bits / 8; i++)
+		if (a[i] != n[i])
+			return 0;
+	if (bits % 8 != 0 &&
+	    ((a[i] ^ n[i]) & (0xff << (8 - bits % 8)) & 0xff) != 0)
+		return 0;
+	return 1;
+}
+
+/* The type of a host name, as no_proxy compares it. */
+enum { NAME_HOST, NAME_IPV4, NAME_IPV6 };
+
+/*
+ * Whether one no_proxy token (tok, n bytes) covers host (lower-case, IPv6
+ * without brackets, of type type) at port.  As libcurl: a name matches
+ * itself and its subdomains ("example.com" and ".example.com" both match
+ * "example.com" and "www.example.com", not "notexample.com"), trailing
+ * dots ignored; an address matches an address or a network in CIDR
+ * notation ("10.0.0.0/8", "::1/128").  A token with a port ("host:8080",
+ * "[::1]:8080") matches only that port; libcurl 7.88 compares such a
+ * token whole against the host name, so that it never matches, but the
+ * decision made here is the one libcurl is given (CURLOPT_PROXY and
+ * CURLOPT_NOPROXY), so the two cannot disagree.
+ */
+static int
+token_match(const char *tok, size_t n, const char *host, int type, long port)
+{
+	char t[256], *colon, *slash, *end;
+	size_t hn = strlen(host);
+	long tport = -1;
+
+	if (n == 0 || n >= sizeof(t))
+		return 0;
+	memcpy(t, tok, n);
+	t[n] = '\0';
+	/* A port: after "]" for a bracketed address, else after one ':'. */
+	if (t[0] == '[') {
+		if ((end = strchr(t, ']')) == NULL)
+			return 0;
+		if (end[1] == ':')
+			tport = strtol(end + 2, NULL, 10);
+		else if (end[1] != '\0')
+			return 0;
+		*end = '\0';
+		memmove(t, t + 1, strlen(t + 1) + 1);
+	} else if ((colon = strchr(t, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		tport = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || *end != '\0' || tport <= 0)
+			return 0;
+		*colon = '\0';
+	}
+	if (tport != -1 && tport != port)
+		return 0;
+	n = strlen(t);
+	if (type != NAME_HOST) {
+		unsigned bits = 0;
+
+		if ((slash = strchr(t, '/')) != NULL) {
+			bits = (unsigned)strtoul(slash + 1, NULL, 10);
+			*slash = '\0';
+			if (bits == 0)
+				return 0;
+		}
+		return cidr_match(
+		    type == NAME_IPV4 ? AF_INET : AF_INET6, host, t, bits);
+	}
+	if (n > 0 && t[n - 1] == '.')
+		t[--n] = '\0';
+	if (n > 0 && t[0] == '.')
+		memmove(t, t + 1, n--);
+	if (hn > 0 && host[hn - 1] == '.')
+		hn--;
+	if (n == 0)
+		return 0;
+	if (n == hn)
+		return strncasecmp(t, host, n) == 0;
+	return n < hn && host[hn - n - 1] == '.' &&
+	    strncasecmp(t, host + hn - n, n) == 0;
+}
+
+/* Whether no_proxy (a list split by commas and blanks) covers host. */
+static int
+no_proxy_match(const char *list, const char *host, long port)
+{
+	char name[256];
+	unsigned char a[16];
+	const char *p, *tok;
+	size_t n;
+	int type = NAME_HOST;
+
+	if (list == NULL)
+		return 0;
+	if (strcmp(list, "*") == 0)
+		return 1;
+	if (host[0] == '[') {
+		n = strcspn(host + 1, "]");
+		if (n >= sizeof(name))
+			return 0;
+		memcpy(name, host + 1, n);
+		name[n] = '\0';
+		type = NAME_IPV6;
+	} else {
+		strlcpy(name, host, sizeof(name));
+		if (inet_pton(AF_INET, name, a) == 1)
+			type = NAME_IPV4;
+	}
+	for (p = list; *p != '\0';) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		tok = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
+			p++;
+		if (token_match(tok, (size_t)(p - tok), name, type, port))
+			return 1;
+	}
+	return 0;
+}
+
+int
+ms_proxy_for(
+    const char *url, const struct ms_proxy_env *env, char *out, size_t outsz)
+{
+	static const struct ms_proxy_env none;
+	CURLU *u;
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	const char *proxy = NULL, *np;
+	long portnum = 0;
+	int rc = -1;
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	if (env == NULL)
+		env = &none;
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		CURLUE_OK)
+		goto out;
+	portnum = strtol(port, NULL, 10);
+	/*
+	 * The scheme's own variable, then all_proxy.  For http only the
+	 * lower-case http_proxy, as curl: a CGI program finds HTTP_PROXY set
+	 * from a request's "Proxy:" header ("httpoxy").
+	 */
+	if (strcasecmp(scheme, "http") == 0)
+		proxy = var(env->http_proxy);
+	else if (strcasecmp(scheme, "https") == 0 &&
+	    (proxy = var(env->https_proxy)) == NULL)
+		proxy = var(env->HTTPS_PROXY);
+	if (proxy == NULL && (proxy = var(env->all_proxy)) == NULL)
+		proxy = var(env->ALL_PROXY);
+	if ((np = var(env->no_proxy)) == NULL)
+		np = var(env->NO_PROXY);
+	if (proxy == NULL || no_proxy_match(np, host, portnum))
+		rc = 0;
+	else if (strlcpy(out, proxy, outsz) < outsz)
+		rc = 1;
+	else
+		out[0] = '\0';
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/*
+ * The proxy as it may be shown: without a user name and password
+ * ("http://user:pw@host:3128" gives "http://host:3128").
+ */
+static void
+shown(const char *proxy, char *out, size_t outsz)
+{
+	const char *s = strstr(proxy, "://"), *at, *end;
+	size_t n;
+
+	s = s != NULL ? s + 3 : proxy;
+	end = s + strcspn(s, "/?#");
+	for (at = end; at > s && at[-1] != '@'; at--)
+		;
+	n = (size_t)(s - proxy);
+	snprintf(out, outsz, "%.*s%s", (int)n, proxy, at > s ? at : s);
+}
+
+/* Whether a proxy (with or without a scheme) is on a loopback host. */
+static int
+proxy_is_loopback(const char *proxy)
+{
+	struct ms_buf url;
+	const char *s = strstr(proxy, "://");
+	int rc;
+
+	/* Only the host counts: read it as if the scheme were http. */
+	ms_buf_init(&url);
+	ms_buf_printf(&url, "http://%s", s != NULL ? s + 3 : proxy);
+	rc = !url.oom && ms_url_is_loopback(url.data);
+	ms_buf_release(&url);
+	return rc;
+}
+
+int
+ms_proxy_check(const char *url, const char *key, const struct ms_proxy_env *env,
+    struct ms_error *err)
+{
+	char proxy[1024], show[1024];
+	int r;
+
+	if ((r = ms_proxy_for(url, env, proxy, sizeof(proxy))) == -1)
+		return ms_error_set(err, MS_ECONFIG,
+		    "cannot tell the proxy for '%s' (a bad URL, or a proxy "
+		    "variable over %zu bytes)",
+		    url, sizeof(proxy) - 1);
+	/* No key, or TLS to the endpoint: a proxy sees only a tunnel. */
+	if (key == NULL || *key == '\0' || strncasecmp(url, "https://", 8) == 0)
+		return 0;
+	if (!ms_url_is_loopback(url))
+		return ms_error_set(err, MS_ECONFIG,
+		    "refusing to send the API key over plain http to '%s'; "
+		    "use https",
+		    url);
+	if (r == 1 && !proxy_is_loopback(proxy)) {
+		shown(proxy, show, sizeof(show));
+		return ms_error_set(err, MS_ECONFIG,
+		    "refusing to send the API key over plain http through "
+		    "the proxy '%s'; use https, or set no_proxy",
+		    show);
+	}
 	return 0;
 }
 

@@ -48,28 +48,98 @@ to_text(struct json_object *o)
 	return s != NULL ? s : "";
 }
 
-/* Copy text as one printable line: controls become spaces, runs fold. */
+/*
+ * The length of a character of the valid UTF-8 at s (n > 0 bytes) that
+ * must not reach a terminal as it is (a control, a line or paragraph
+ * separator, a bidirectional override), or 0 when it may.
+ */
+static size_t
+unsafe(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2; /* C1: U+0080 to U+009F, CSI and OSC among them */
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0xa8 &&
+	    s[2] <= 0xae)
+		return 3; /* U+2028 to U+202E */
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 &&
+	    s[2] <= 0xa9)
+		return 3; /* U+2066 to U+2069 */
+	return 0;
+}
+
+/* The length of the character at s (n > 0 bytes of valid UTF-8). */
+static size_t
+charlen(const unsigned char *s, size_t n)
+{
+	size_t k = s[0] < 0x80 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+
+	return k < n ? k : n;
+}
+
+size_t
+msi_clean(char *dst, size_t dstsz, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, at = 0, k, off;
+	int space = 1, bad = 0;
+
+	if (dstsz == 0)
+		return 0;
+	while (i < n) {
+		k = 1;
+		if (s[i] > ' ' && s[i] < 0x7f) {
+			/* Printable ASCII, the common case. */
+			if (at + 1 >= dstsz)
+				break;
+			dst[at++] = (char)s[i++];
+			space = bad = 0;
+			continue;
+		}
+		if (s[i] >= 0x80) {
+			k = n - i < 4 ? n - i : 4;
+			if (ms_utf8_check(src + i, k, &off) != 0 && off == 0) {
+				/* Invalid: one U+FFFD for a run of such bytes. */
+				i++;
+				if (bad)
+					continue;
+				if (at + 3 >= dstsz)
+					break;
+				memcpy(dst + at, "\xef\xbf\xbd", 3);
+				at += 3;
+				space = 0, bad = 1;
+				continue;
+			}
+			if ((k = unsafe(s + i, n - i)) == 0) {
+				k = charlen(s + i, n - i);
+				if (at + k >= dstsz)
+					break;
+				memcpy(dst + at, s + i, k);
+				at += k, i += k;
+				space = bad = 0;
+				continue;
+			}
+		}
+		/* A blank or a control (NUL too): one space for a run. */
+		i += k;
+		if (!space && at + 1 < dstsz)
+			dst[at++] = ' ';
+		space = 1, bad = 0;
+	}
+	while (at > 0 && dst[at - 1] == ' ')
+		at--;
+	dst[at] = '\0';
+	return at;
+}
+
+/* Copy text as one printable line after out[0..at), as msi_clean does. */
 static size_t
 oneline(const char *s, size_t len, char *out, size_t outsz, size_t at)
 {
-	int space = at == 0 || out[at - 1] == ' ';
-	size_t i;
-
-	for (i = 0; i < len && at + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || c == ' ') {
-			if (!space)
-				out[at++] = ' ';
-			space = 1;
-			continue;
-		}
-		out[at++] = (char)c;
-		space = 0;
-	}
-	/* Cut short: never in the middle of a character. */
-	if (i < len)
-		at = ms_utf8_complete(out, at);
+	if (at >= outsz)
+		return at;
+	at += msi_clean(out + at, outsz - at, s, len);
 	while (at > 0 && out[at - 1] == ' ')
 		at--;
 	out[at] = '\0';
@@ -287,12 +357,41 @@ message_text(const char *body, size_t len, char *out, size_t outsz)
 	return at;
 }
 
+size_t
+msi_json_values(const char *s, size_t n)
+{
+	const char *e = s + n, *q;
+	size_t k = 1;
+
+	for (; s < e; s++) {
+		if (*s == '"') {
+			/* A string: to its closing quote, over escapes. */
+			while ((q = memchr(s + 1, '"', (size_t)(e - s - 1))) !=
+			    NULL) {
+				const char *b = q;
+
+				while (b > s + 1 && b[-1] == '\\')
+					b--;
+				s = q;
+				if ((q - b) % 2 == 0)
+					break;
+			}
+			if (q == NULL)
+				break;
+		} else if (*s == ',' || *s == ':' || *s == '[' || *s == '{')
+			k++;
+	}
+	return k;
+}
+
 struct json_object *
 msi_json_parse(struct json_tokener *keep, const char *s, size_t len)
 {
 	struct json_tokener *tok = keep;
 	struct json_object *o;
 
+	if (msi_json_values(s, len) > MS_MAX_JSON_VALUES)
+		return NULL;
 	if (tok == NULL && (tok = json_tokener_new()) == NULL)
 		return NULL;
 	json_tokener_reset(tok);

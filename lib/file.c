@@ -12,22 +12,16 @@
 #define READ_STEP 8192
 
 int
-ms_file_read(const char *path, size_t max, struct ms_buf *out, struct stat *st)
+ms_file_readfd(int fd, size_t max, struct ms_buf *out)
 {
-	struct stat sb;
 	size_t old = out->len;
 	ssize_t n;
-	int fd, e;
+	int e;
 
 	if (out->oom) {
 		errno = ENOMEM;
 		return -1;
 	}
-	/* The descriptor must not leak into api_key_cmd's shell. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, st != NULL ? st : &sb) == -1)
-		goto fail;
 	/* Straight into the buffer: no copy of a key left on the stack. */
 	for (;;) {
 		if (ms_buf_grow(out, READ_STEP) == -1) {
@@ -49,7 +43,6 @@ ms_file_read(const char *path, size_t max, struct ms_buf *out, struct stat *st)
 			goto fail;
 		}
 	}
-	close(fd);
 	return 0;
 fail:
 	e = errno;
@@ -59,7 +52,30 @@ fail:
 		out->len = old;
 		out->data[old] = '\0';
 	}
-	close(fd);
 	errno = e;
 	return -1;
+}
+
+int
+ms_file_read(const char *path, size_t max, struct ms_buf *out, struct stat *st)
+{
+	struct stat sb;
+	int fd, e;
+
+	if (out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* The descriptor must not leak into api_key_cmd's shell. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, st != NULL ? st : &sb) == -1 ||
+	    ms_file_readfd(fd, max, out) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
 }

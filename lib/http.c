@@ -18,7 +18,9 @@
 #include <curl/curl.h>
 
 #include "ms.h"
+#include "errbody.h"
 
+/* An error body is read this far, for its message. */
 #define MAX_ERRBODY (64 * 1024)
 #define MAX_RETRY_AFTER_MS (600L * 1000)
 #define POLL_MS 50
@@ -53,7 +55,9 @@ struct transfer {
 	long status;
 	int mode;
 	int failed; /* the answer handler stopped the transfer */
+	int enough; /* stopped: what was read of the body is all it takes */
 	int got_bytes;
+	long events; /* SSE events read */
 	char ctype[128];
 	char retry_after[128];
 	char location[256];
@@ -94,24 +98,18 @@ logf_(const struct ms_http_opts *o, const char *fmt, ...)
 	o->log(o->log_arg, line);
 }
 
-/* Copy a header's value, trimmed, if the line is that header. */
+/*
+ * Copy a header's value, trimmed, if the line is that header: cleaned, as
+ * everything from the server that a message may show.
+ */
 static int
 header_is(const char *line, size_t n, const char *name, char *out, size_t outsz)
 {
-	size_t k = strlen(name), i;
+	size_t k = strlen(name);
 
 	if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
 		return 0;
-	line += k + 1;
-	n -= k + 1;
-	while (n > 0 && (*line == ' ' || *line == '\t'))
-		line++, n--;
-	while (n > 0 &&
-	    (line[n - 1] == '\r' || line[n - 1] == '\n' || line[n - 1] == ' '))
-		n--;
-	i = n < outsz - 1 ? n : outsz - 1;
-	memcpy(out, line, i);
-	out[i] = '\0';
+	msi_clean(out, outsz, line + k + 1, n - k - 1);
 	return 1;
 }
 
@@ -144,10 +142,21 @@ drain(struct transfer *x)
 	struct ms_sse_event ev;
 	int rc;
 
-	while ((rc = ms_sse_next(&x->sse, &ev)) == 1)
+	while ((rc = ms_sse_next(&x->sse, &ev)) == 1) {
+		x->events++;
 		if (ms_resp_event(x->resp, &ev, x->err) == -1)
 			break;
-	if (rc == -1)
+	}
+	if (rc == -1 && x->sse.error == MS_SSE_ELINE)
+		ms_error_set(x->err, MS_EPROTOCOL,
+		    "a line of the event stream is longer than %d MiB "
+		    "(the limit)",
+		    MS_MAX_SSE_LINE >> 20);
+	else if (rc == -1 && x->sse.error == MS_SSE_EEVENT)
+		ms_error_set(x->err, MS_EPROTOCOL,
+		    "an event of the stream is larger than %d MiB (the limit)",
+		    MS_MAX_SSE_EVENT >> 20);
+	else if (rc == -1)
 		ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
 	/* The first error is the one told. */
 	if (ms_resp_flush(x->resp, rc == 0 ? x->err : NULL) == -1 || rc != 0)
@@ -155,6 +164,23 @@ drain(struct transfer *x)
 	return 0;
 }
 
+/*
+ * Keep the start of a body, for a message: 1 when it is all that will be
+ * kept (out of memory, it is cut short).
+ */
+static int
+keep_start(struct transfer *x, const char *p, size_t len)
+{
+	size_t room = MAX_ERRBODY - x->body.len;
+
+	ms_buf_add(&x->body, p, len < room ? len : room);
+	return len >= room;
+}
+
+/*
+ * libcurl hands over the body decompressed: the limits count what a
+ * small compressed body can grow into.
+ */
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -166,9 +192,11 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	if (x->status == 0)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	if (x->status < 200 || x->status > 299) {
-		/* Only for the message: out of memory, it is cut short. */
-		if (x->body.len < MAX_ERRBODY)
-			ms_buf_add(&x->body, p, len);
+		/* Only for the message: its start is enough. */
+		if (keep_start(x, p, len)) {
+			x->enough = 1;
+			return 0;
+		}
 		return len;
 	}
 	if (x->mode == MODE_UNKNOWN) {
@@ -193,7 +221,23 @@ on_body(char *p, size_t size, size_t n, void *arg)
 				x->mode = MODE_OTHER;
 		}
 	}
-	if (x->mode == MODE_JSON || x->mode == MODE_OTHER) {
+	if (x->mode == MODE_OTHER) {
+		/* Not an answer: its start is enough for the message. */
+		if (keep_start(x, p, len)) {
+			x->enough = 1;
+			return 0;
+		}
+		return len;
+	}
+	if (x->mode == MODE_JSON) {
+		if (len > MS_MAX_BODY - x->body.len) {
+			ms_error_set(x->err, MS_EPROTOCOL,
+			    "the answer is larger than %d MiB (the limit for "
+			    "an answer not streamed)",
+			    MS_MAX_BODY >> 20);
+			x->failed = 1;
+			return 0;
+		}
 		if (ms_buf_add(&x->body, p, len) == -1) {
 			ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
 			x->failed = 1;
@@ -201,11 +245,11 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		}
 		return len;
 	}
-	if (ms_sse_feed(&x->sse, p, len) == -1) {
-		ms_error_set(x->err, MS_ESOFTWARE, "out of memory");
-		x->failed = 1;
-		return 0;
-	}
+	/* A stream with no event yet may be a JSON body after all. */
+	if (x->events == 0)
+		keep_start(x, p, len);
+	/* Past a limit, drain hands out the events before it, then fails. */
+	ms_sse_feed(&x->sse, p, len);
 	if (drain(x) == -1) {
 		x->failed = 1;
 		return 0;
@@ -232,14 +276,8 @@ check_url(const struct ms_http_opts *o, struct ms_error *err)
 		    "unsupported URL '%s': "
 		    "only http and https",
 		    o->base_url);
-	if (o->key != NULL && o->key[0] != '\0' &&
-	    strncasecmp(o->base_url, "http://", 7) == 0 &&
-	    !ms_url_is_loopback(o->base_url))
-		return ms_error_set(err, MS_ECONFIG,
-		    "refusing to send the API "
-		    "key over plain http to '%s'; use https",
-		    o->base_url);
-	return 0;
+	/* The endpoint and the proxy libcurl is told to use (see setup). */
+	return ms_proxy_check(o->base_url, o->key, &o->proxy, err);
 }
 
 /* Wipe the Authorization line that libcurl's list holds a copy of. */
@@ -281,6 +319,11 @@ headers(const struct ms_http_opts *o, struct ms_buf *auth)
 	header_add(&l, &bad, "Content-Type: application/json");
 	header_add(&l, &bad, "Accept: text/event-stream, application/json");
 	header_add(&l, &bad, "Expect:");
+	/*
+	 * libcurl copies these lines into the request it builds, and frees
+	 * that buffer without wiping it: no API reaches that copy.  Ours (auth
+	 * and the list) are wiped, by the caller and by headers_free.
+	 */
 	if (o->key != NULL && o->key[0] != '\0') {
 		if (ms_buf_printf(auth, "Authorization: Bearer %s", o->key) ==
 		    -1)
@@ -309,7 +352,21 @@ static void
 setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
     size_t len, struct curl_slist *hdrs, long timeout_ms, struct transfer *x)
 {
+	char proxy[1024];
+
 	curl_easy_setopt(h, CURLOPT_URL, url);
+	/*
+	 * The proxy check_url judged, and no other: "" is none, whatever the
+	 * environment says, and an empty no-proxy list keeps libcurl from
+	 * reading no_proxy again.  An https URL always goes through a proxy
+	 * in a CONNECT tunnel; the option only says so.
+	 */
+	if (ms_proxy_for(url, &o->proxy, proxy, sizeof(proxy)) == -1)
+		proxy[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_PROXY, proxy);
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+	if (strncasecmp(url, "https://", 8) == 0)
+		curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -329,6 +386,19 @@ setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
+}
+
+/* Whether a body starts as a JSON object does, after blanks. */
+static int
+json_start(const struct ms_buf *b)
+{
+	size_t i = 0;
+
+	while (i < b->len &&
+	    (b->data[i] == ' ' || b->data[i] == '\t' || b->data[i] == '\r' ||
+		b->data[i] == '\n'))
+		i++;
+	return i < b->len && b->data[i] == '{';
 }
 
 /* Say where an error found in the answer came from. */
@@ -549,6 +619,13 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 	int rc = -1, retry = 0;
 
 	c->st.attempts = j->attempt + 1;
+	/* Stopped on purpose: the body read is all that counts. */
+	if (x->enough && res == CURLE_WRITE_ERROR)
+		res = CURLE_OK;
+	/* libcurl's words may quote the server's. */
+	msi_clean(msg, sizeof(x->errbuf), x->errbuf,
+	    strnlen(x->errbuf, sizeof(x->errbuf)));
+	memcpy(x->errbuf, msg, sizeof(x->errbuf));
 	if (x->status == 0)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	c->st.status = x->status;
@@ -575,7 +652,15 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 		} else {
 			ms_sse_finish(&x->sse);
 			rc = drain(x);
-			if (rc == 0)
+			if (rc == 0 && x->events == 0 &&
+			    x->body.len < MAX_ERRBODY && json_start(&x->body)) {
+				/* No event, but JSON: an error body, say. */
+				rc = ms_resp_body(
+				    resp, x->body.data, x->body.len, err);
+				if (ms_resp_flush(resp, rc == 0 ? err : NULL) ==
+				    -1)
+					rc = -1;
+			} else if (rc == 0)
 				rc = ms_resp_end(resp, err);
 		}
 		if (rc == -1)
@@ -598,7 +683,8 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 	} else if (x->status >= 200 && x->status <= 299 && resp->finished &&
 	    (res == CURLE_PARTIAL_FILE || res == CURLE_RECV_ERROR)) {
 		/* Cut after the answer was complete: it is whole. */
-		rc = 0;
+		if ((rc = ms_resp_end(resp, err)) == -1)
+			answer_context(err, o->base_url);
 	} else if (res == CURLE_OPERATION_TIMEDOUT) {
 		int total = o->timeout_ms > 0 &&
 		    elapsed * 1000 >= (double)o->timeout_ms - 5;

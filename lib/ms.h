@@ -84,6 +84,8 @@ char *ms_buf_detach(struct ms_buf *);
  */
 int ms_file_read(
     const char *path, size_t max, struct ms_buf *out, struct stat *st);
+/* The same from an open descriptor, to its end; fd stays open. */
+int ms_file_readfd(int fd, size_t max, struct ms_buf *out);
 
 /*
  * UTF-8.  ms_utf8_check returns 0 when s is valid UTF-8 without NUL
@@ -97,17 +99,42 @@ int ms_utf8_check(const char *s, size_t len, size_t *off);
 size_t ms_utf8_complete(const char *s, size_t len);
 
 /*
- * Server-sent events, a push parser: feed bytes as they arrive, in pieces
- * of any size, then take events until none is left.  No I/O.
+ * Limits on what a server may send, so that memory stays bounded whatever
+ * it sends: past one, the answer fails with MS_EPROTOCOL and a message
+ * that names the limit.  Bytes count after decompression.
  */
+#define MS_MAX_BODY (8 * 1024 * 1024)	   /* a successful non-streamed body */
+#define MS_MAX_SSE_LINE (4 * 1024 * 1024)  /* one SSE line, without its end */
+#define MS_MAX_SSE_EVENT (4 * 1024 * 1024) /* the data of one SSE event */
+/* JSON values in one event or body: json-c takes some 64 bytes each. */
+#define MS_MAX_JSON_VALUES (256 * 1024)
+
+/*
+ * Server-sent events, a push parser: feed bytes as they arrive, in pieces
+ * of any size, then take events until none is left.  No I/O.  Linear in
+ * the input whatever the pieces; a line or an event past its limit stops
+ * it (error MS_SSE_ELINE or MS_SSE_EEVENT) with the events before it
+ * handed out, whatever the pieces.
+ */
+#define MS_SSE_ENOMEM 1 /* out of memory: the events are lost */
+#define MS_SSE_ELINE 2	/* a line longer than max_line */
+#define MS_SSE_EEVENT 3 /* an event's data longer than max_event */
+
 struct ms_sse {
 	struct ms_buf in;    /* bytes not yet split into lines */
-	size_t pos;	     /* scan position in in */
+	size_t pos;	     /* where the line being read starts in in */
+	size_t lf, cr;	     /* where the searches for its end stopped */
+	size_t tail;	     /* just after the last CR or LF in in */
 	struct ms_buf data;  /* data lines of the event being built */
 	struct ms_buf event; /* the event: field */
 	int has_data;
 	int skip_lf; /* the last line ended in CR: eat one LF */
 	int eof;
+	int error;		/* an MS_SSE_E*, or 0 */
+	int failed;		/* ms_sse_next has returned -1 */
+	size_t max_line;	/* MS_MAX_SSE_LINE; the caller may lower it */
+	size_t max_event;	/* MS_MAX_SSE_EVENT; the same */
+	size_t work;		/* bytes searched or moved, for the tests */
 	struct ms_buf out_data; /* storage for the event handed out */
 	struct ms_buf out_event;
 };
@@ -120,12 +147,18 @@ struct ms_sse_event {
 
 void ms_sse_init(struct ms_sse *);
 void ms_sse_release(struct ms_sse *);
+/*
+ * Returns 0, or -1 once the parser has failed (error says why): out of
+ * memory, or a line past max_line, whose bytes are dropped; the events
+ * before that line can still be taken.
+ */
 int ms_sse_feed(struct ms_sse *, const char *, size_t);
 /* Mark the end of input: a last unterminated line and event are flushed. */
 void ms_sse_finish(struct ms_sse *);
 /*
  * Take the next event: 1 and *ev filled (valid until the next call), 0
- * when more input is needed, -1 when out of memory.
+ * when more input is needed, -1 when the parser failed (error says why;
+ * every later call returns -1 too).
  */
 int ms_sse_next(struct ms_sse *, struct ms_sse_event *ev);
 
@@ -153,6 +186,7 @@ struct ms_resp {
 	int done;	 /* [DONE] was seen */
 	int finished;	 /* a finish_reason was seen */
 	int got_content; /* any delta was handed out */
+	/* From the server, cleaned as for a terminal (no controls). */
 	char finish_reason[64];
 	char provider[128];
 	char model[256];
@@ -160,7 +194,11 @@ struct ms_resp {
 	/* Private to the library: here only because the caller embeds it. */
 	void *tok;	    /* json-c tokener, reused for every event */
 	struct ms_buf text; /* a delta with escapes, decoded */
-	int slow;	    /* test hooks, set and read through ms_test.h */
+	char cut[4];	    /* a character cut between deltas, held */
+	size_t ncut;
+	size_t off;  /* bytes of the answer handed out */
+	int choices; /* this attempt's events had a choice */
+	int slow;    /* test hooks, set and read through ms_test.h */
 	long fast;
 };
 
@@ -176,13 +214,19 @@ void ms_resp_reset(struct ms_resp *);
  * One SSE event.  Returns -1 for an error in the stream (MS_EUNAVAIL, the
  * server's message in err), bad JSON (MS_EPROTOCOL) or a failed delta
  * callback (its kind).  Payloads that are not JSON at all are skipped.
+ * The text handed out is valid UTF-8 without NUL: a character cut between
+ * deltas is held until it is whole, and anything else is MS_EPROTOCOL
+ * naming its byte offset in the answer (what comes before it is out).
  */
 int ms_resp_event(
     struct ms_resp *, const struct ms_sse_event *, struct ms_error *);
 /* A whole non-streamed JSON body. */
 int ms_resp_body(
     struct ms_resp *, const char *body, size_t len, struct ms_error *);
-/* End of the stream: -1 with MS_EPROTOCOL when it was cut short. */
+/*
+ * End of the stream: -1 with MS_EPROTOCOL when it was cut short, when no
+ * event had a choice, or when the answer ends inside a character.
+ */
 int ms_resp_end(struct ms_resp *, struct ms_error *);
 /*
  * The caller has handed over all it has read for now: on_flush, if set.
@@ -419,6 +463,37 @@ int ms_profile_key(const struct ms_profile *, const struct ms_key_env *env,
 /* 1 when url names a loopback host (127.0.0.0/8, ::1, localhost). */
 int ms_url_is_loopback(const char *url);
 /*
+ * The proxy variables of the environment, read by the caller; each NULL
+ * or "" when unset.  There is no HTTP_PROXY: as curl, only the lower-case
+ * http_proxy counts for http URLs (CGI sets HTTP_PROXY from a request's
+ * "Proxy:" header).
+ */
+struct ms_proxy_env {
+	const char *http_proxy;
+	const char *https_proxy, *HTTPS_PROXY; /* lower case first */
+	const char *all_proxy, *ALL_PROXY;
+	const char *no_proxy, *NO_PROXY;
+};
+/*
+ * The proxy a request to url goes through, as libcurl picks it: the
+ * scheme's variable, else all_proxy; none when no_proxy is "*" or lists
+ * the host (itself or a parent domain, an address or CIDR network, with
+ * ":port" that port only).  Returns 1 with the proxy in out, 0 for none
+ * (out ""), -1 when url has no host or the proxy does not fit.  env NULL:
+ * no variable is set.
+ */
+int ms_proxy_for(
+    const char *url, const struct ms_proxy_env *env, char *out, size_t outsz);
+/*
+ * Whether a request to url may carry key (NULL or "": none, always may):
+ * over https, whatever the proxy (it sees a tunnel); over plain http only
+ * when url and the proxy of ms_proxy_for, if any, are both loopback.
+ * Otherwise -1 with MS_ECONFIG, and a message that shows neither the key
+ * nor the proxy's password.
+ */
+int ms_proxy_check(const char *url, const char *key,
+    const struct ms_proxy_env *env, struct ms_error *);
+/*
  * The dialect for a request to url with profile p: the host's own when it
  * is a known provider, else the profile's.
  */
@@ -528,6 +603,7 @@ struct ms_http_opts {
 	const char *key;       /* NULL or "": no Authorization */
 	const char *app_title; /* OpenRouter attribution headers */
 	const char *app_url;
+	struct ms_proxy_env proxy; /* the proxy: as ms_proxy_for decides */
 	long connect_timeout_ms;
 	long timeout_ms; /* 0: none */
 	long idle_timeout_ms;

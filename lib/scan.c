@@ -164,8 +164,11 @@ scan_array(struct scan *sc, struct scan_event *ev,
 	if (scan_char(sc, ']'))
 		return sc->depth--, 0;
 	do {
-		if (i++ == 0 && first != NULL ? scan_object(sc, ev, first) == -1
-					      : scan_value(sc, &isnull) == -1)
+		if (i++ == 0 && first != NULL) {
+			ev->first = 1;
+			if (scan_object(sc, ev, first) == -1)
+				return -1;
+		} else if (scan_value(sc, &isnull) == -1)
 			return -1;
 	} while (scan_char(sc, ','));
 	if (!scan_char(sc, ']'))
@@ -395,15 +398,6 @@ msi_unescape(struct ms_buf *b, const struct span *sp)
 		}
 	}
 	return 0;
-}
-
-void
-msi_copy_span(char *dst, size_t size, const struct span *sp)
-{
-	size_t n = sp->n < size - 1 ? sp->n : size - 1;
-
-	memcpy(dst, sp->s, n);
-	dst[n] = '\0';
 }
 
 int

@@ -18,6 +18,7 @@ struct span {
 struct scan_event {
 	struct span model, provider, content, finish;
 	int choices, deltas; /* times seen */
+	int first;	     /* the choices array has a first value */
 };
 
 /*
@@ -28,7 +29,5 @@ struct scan_event {
 int msi_scan_event(const char *s, size_t n, struct scan_event *ev);
 /* The decoded bytes of a span with escapes into b (reset first); -1 OOM. */
 int msi_unescape(struct ms_buf *b, const struct span *);
-/* A span into dst as a C string, cut at size - 1 bytes. */
-void msi_copy_span(char *dst, size_t size, const struct span *);
 
 #endif

@@ -190,6 +190,9 @@ ms_template_parse(struct ms_template *t, const char *text, size_t len,
 	char k[64];
 
 	ms_buf_init(&body);
+	/* A UTF-8 byte order mark, as some editors write: not text. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
 	if (memchr(text, '\0', len) != NULL)
 		return ms_error_set(err, MS_ECONFIG,
 		    "%s: NUL byte in the "
@@ -378,6 +381,15 @@ standalone(
 
 static int render(struct rstate *, int emit, const char *closing, size_t);
 
+/* strcspn, at most max: how much of s to quote in a one-line message. */
+static size_t
+strcspn_max(const char *s, const char *reject, size_t max)
+{
+	size_t n = strcspn(s, reject);
+
+	return n < max ? n : max;
+}
+
 /* Copy template text (value 0) or a variable's value (value 1). */
 static int
 emit_text(struct rstate *r, int emit, const char *s, size_t n, int value)
@@ -445,8 +457,8 @@ render(struct rstate *r, int emit, const char *closing, size_t clen)
 		if (nlen == 0 || p + 1 >= r->end || p[0] != '}' || p[1] != '}')
 			return ms_error_set(r->err, MS_ECONFIG,
 			    "bad tag at "
-			    "'%.20s' (write {{{{ for a literal {{)",
-			    tag);
+			    "'%.*s' (write {{{{ for a literal {{)",
+			    (int)strcspn_max(tag, "\r\n", 20), tag);
 		after = p + 2;
 		if (kind == 0) {
 			char key[128];
@@ -569,6 +581,7 @@ ms_template_load(struct ms_template *t, const char *name, const char *dir,
     struct ms_error *err)
 {
 	struct ms_buf path, text;
+	struct stat st;
 	const char *bt;
 	int rc = -1;
 
@@ -576,13 +589,21 @@ ms_template_load(struct ms_template *t, const char *name, const char *dir,
 	ms_buf_init(&text);
 	switch (ms_template_find(name, dir, &path)) {
 	case MS_TPL_FILE:
-		if (ms_file_read(path.data, TEMPLATE_MAX, &text, NULL) == -1) {
+		if (ms_file_read(path.data, TEMPLATE_MAX, &text, &st) == -1) {
 			if (text.oom)
 				goto oom;
 			ms_error_set(err, MS_ECONFIG,
 			    "cannot read template "
 			    "'%s': %s",
 			    path.data, strerror(errno));
+			goto out;
+		}
+		/* Whoever may write it may rewrite the prompt. */
+		if (S_ISREG(st.st_mode) && (st.st_mode & 022) != 0) {
+			ms_error_set(err, MS_ECONFIG,
+			    "template '%s' is writable by others; chmod go-w "
+			    "it",
+			    path.data);
 			goto out;
 		}
 		if (ms_template_parse(t, text.data, text.len, path.data, err) ==

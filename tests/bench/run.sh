@@ -37,6 +37,12 @@
 #   MB/s         the same stream end to end: a mock that writes it as fast
 #                as the client reads, through mschat and through curl | jq
 #                (hyperfine, median); MB/s of answer text; outputs checked.
+#   hostile      what a hostile server can send costs time linear in its
+#                bytes: the output shaper fed 5 M one-byte blank deltas and
+#                a fence before a 100 MB line in one-byte deltas
+#                (build/bench/outbench), and the SSE parser on 100 MB of
+#                3 MiB lines in 16 KiB reads (ssebench --lines); goals
+#                >= 10 MB/s and >= 100 MB/s.
 #   peak RSS     of the request row (GNU time's maximum resident set
 #                size, the largest of 3 runs): mschat, and the largest
 #                process of the curl | jq pipeline; goal <= 8 MB.  The row
@@ -80,17 +86,19 @@ ROOT=$(pwd)
 BENCH=$ROOT/tests/bench
 BUILD=${MS_BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long}
+ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long hostile}
 if test "${BENCH_QUICK:-}" = 1; then
 	RUNS=${BENCH_RUNS:-3} LONG_RUNS=1 STARTUP_RUNS=10 LATENCY_RUNS=3
 	CHUNKS=${BENCH_CHUNKS:-16} SUM_MB=${BENCH_SUMMARIZE_MB:-4}
 	SLOW_MB=${BENCH_SLOW_MB:-4} SSE_EVENTS=2000 SSE_SECONDS=0.2
-	DOC_BYTES=262144 SLOW_DELAY=1
+	DOC_BYTES=262144 SLOW_DELAY=1 HOSTILE_BLANKS=100000 HOSTILE_LINE=1000000
+	HOSTILE_SSE_MB=10
 else
 	RUNS=${BENCH_RUNS:-30} LONG_RUNS=3 STARTUP_RUNS=300 LATENCY_RUNS=31
 	CHUNKS=${BENCH_CHUNKS:-32} SUM_MB=${BENCH_SUMMARIZE_MB:-1024}
 	SLOW_MB=${BENCH_SLOW_MB:-256} SSE_EVENTS=200000 SSE_SECONDS=3
-	DOC_BYTES=2097152 SLOW_DELAY=5
+	DOC_BYTES=2097152 SLOW_DELAY=5 HOSTILE_BLANKS=5000000
+	HOSTILE_LINE=100000000 HOSTILE_SSE_MB=100
 fi
 REQ_DELTAS=250
 JOBS=8
@@ -593,6 +601,37 @@ if wanted long; then
 	mock_start "$TMP/first-slow.json" /dev/null
 	sumrss "$SLOW_MB" \
 		"msummarize $SLOW_MB MB, first answer ${SLOW_DELAY} s late, peak RSS"
+fi
+
+# --- a hostile server's deltas ----------------------------------------------
+
+# What a hostile (or merely chatty) server can send must cost time linear
+# in its bytes: the output shaper fed 5 M one-byte blank deltas, and a
+# fence followed by a first line of 100 MB in one-byte deltas
+# (build/bench/outbench, CPU time); goal: at least 10 MB/s, where the
+# quadratic shaper of before managed 13 KB/s and did not finish.
+if wanted hostile; then
+	"$BUILD/bench/outbench" "$HOSTILE_BLANKS" "$HOSTILE_LINE" \
+		>"$TMP/outbench" || die "outbench failed"
+	while read -r name bytes secs rate; do
+		case $name in
+		blanks-1B) what="output: $HOSTILE_BLANKS one-byte blank deltas" ;;
+		line-1B) what="output: a fence and a line of $bytes bytes, 1-byte deltas" ;;
+		*) continue ;;
+		esac
+		MET=$(calc "'yes' if $rate >= 10e6 else 'no'")
+		row "$what" "$(calc "'%.1f MB/s' % ($rate / 1e6)")" "-" "-" \
+			">= 10 MB/s" "$MET" "outbench, CPU time, $secs s"
+	done <"$TMP/outbench"
+	# The SSE parser on lines of 3 MiB (the limit is 4 MiB), 100 MB in
+	# all, in 16 KiB reads: the rescan of an unfinished line on every read
+	# made this 319 MB/s at 16 KiB and 21 MB/s at 1 KiB.
+	set -- $("$BUILD/bench/ssebench" --lines "$HOSTILE_SSE_MB" 16384) ||
+		die "ssebench --lines failed"
+	MET=$(calc "'yes' if $4 >= 100 else 'no'")
+	row "SSE: $HOSTILE_SSE_MB MB of 3 MiB lines, 16 KiB reads" "$4 MB/s" \
+		"-" "-" ">= 100 MB/s" "$MET" \
+		"ssebench --lines, CPU time; a line past 4 MiB refused in $5 s"
 fi
 
 # --- the table ------------------------------------------------------------

@@ -14,9 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static int
 on_delta(void *arg, const char *s, size_t n)
 {
-	size_t *total = arg;
+	size_t *total = arg, off;
 
-	if (n == 0 || s == NULL)
+	/* A whole answer goes out whole, and only as text. */
+	if (n == 0 || s == NULL || ms_utf8_check(s, n, &off) != 0)
 		abort();
 	*total += n;
 	return 0;
@@ -30,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ms_error err;
 	const char *body;
 	char *out;
-	size_t len, outsz, n, total = 0;
+	size_t len, outsz, n, total = 0, off;
 	int rc;
 
 	if (size < 1)
@@ -52,6 +53,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    memchr(r.provider, '\0', sizeof(r.provider)) == NULL ||
 	    memchr(r.model, '\0', sizeof(r.model)) == NULL)
 		abort();
+	/* The server's fields are cleaned as messages are. */
+	if (ms_utf8_check(r.model, strlen(r.model), &off) != 0 ||
+	    ms_utf8_check(r.provider, strlen(r.provider), &off) != 0 ||
+	    ms_utf8_check(r.finish_reason, strlen(r.finish_reason), &off) != 0)
+		abort();
 	ms_resp_release(&r);
 
 	/* Exactly outsz bytes, so that ASan sees any write past it. */
@@ -59,10 +65,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = ms_error_message(body, len, out, outsz);
 	if (n >= outsz || strlen(out) != n)
 		abort();
-	/* One line: no control characters. */
+	/* One line of valid UTF-8: no C0, DEL or C1 control characters. */
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f ||
+		    ((unsigned char)out[i] == 0xc2 && i + 1 < n &&
+			(unsigned char)out[i + 1] < 0xa0))
 			abort();
+	if (ms_utf8_check(out, n, &off) != 0)
+		abort();
 	free(out);
 	return 0;
 }

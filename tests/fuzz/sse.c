@@ -2,9 +2,11 @@
  * sse.c: fuzz the SSE parser and the answer handler together.
  *
  * The first byte chooses the settings and the second seeds the piece
- * sizes; the rest is the stream.  The stream is read twice, whole and in
- * pieces, and both runs must give the same deltas, the same outcome and
- * the same shaped output.
+ * sizes (and, with the first byte's top bit, small limits for lines and
+ * events, so that they are hit); the rest is the stream.  The stream is
+ * read twice, whole and in pieces, and both runs must give the same
+ * deltas, the same outcome (a limit passed included) and the same shaped
+ * output, with work linear in the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@ struct run {
 	struct ms_buf out;  /* after ms_out */
 	struct ms_out o;
 	int rc, kind, end_rc;
+	int sse_error; /* the parser stopped: a limit */
 	char finish[64];
 };
 
@@ -65,6 +68,10 @@ run(struct run *r, const char *s, size_t n, unsigned flags, unsigned seed,
 	r->o.tail = flags & 32 ? "\n\n" : NULL;
 	ms_error_clear(&err);
 	ms_sse_init(&p);
+	if (flags & 128) {
+		p.max_line = 1 + seed % 29;
+		p.max_event = 1 + (seed * 7) % 61;
+	}
 	ms_resp_init(&resp, on_delta, r);
 	while (at < n || at == 0) {
 		if (pieces) {
@@ -74,26 +81,39 @@ run(struct run *r, const char *s, size_t n, unsigned flags, unsigned seed,
 			k = n;
 		if (k > n - at)
 			k = n - at;
-		if (ms_sse_feed(&p, s + at, k) == -1)
-			abort();
+		if (ms_sse_feed(&p, s + at, k) == -1 &&
+		    (p.error != MS_SSE_ELINE || !(flags & 128)))
+			abort(); /* only a line past a small limit */
 		at += k;
 		if (at == n)
 			ms_sse_finish(&p);
 		while ((got = ms_sse_next(&p, &ev)) == 1) {
 			if (ev.event == NULL || ev.data == NULL ||
-			    ev.data[ev.len] != '\0')
+			    ev.data[ev.len] != '\0' || ev.len > p.max_event)
 				abort();
 			if (rc == 0)
 				rc = ms_resp_event(&resp, &ev, &err);
 		}
-		if (got == -1)
-			abort();
+		if (got == -1) {
+			if (!(flags & 128) ||
+			    (p.error != MS_SSE_ELINE &&
+				p.error != MS_SSE_EEVENT))
+				abort();
+			if (ms_sse_next(&p, &ev) != -1 ||
+			    ms_sse_feed(&p, "\n\n", 2) != -1)
+				abort(); /* a failure is for good */
+			r->sse_error = p.error;
+			break;
+		}
 		if (n == 0)
 			break;
 	}
+	/* Linear: searched and moved bytes within a few times the input. */
+	if (p.work > 6 * n + 64)
+		abort();
 	r->rc = rc;
 	r->kind = rc ? (int)err.kind : 0;
-	if (rc == 0) {
+	if (rc == 0 && r->sse_error == 0) {
 		r->end_rc = ms_resp_end(&resp, &err);
 		ms_out_finish(&r->o);
 	}
@@ -158,13 +178,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(&a, (const char *)data + 2, size - 2, flags, seed, 0);
 	run(&b, (const char *)data + 2, size - 2, flags, seed, 1);
 	if (a.rc != b.rc || a.kind != b.kind || a.end_rc != b.end_rc ||
-	    strcmp(a.finish, b.finish) != 0 || a.text.len != b.text.len ||
+	    a.sse_error != b.sse_error || strcmp(a.finish, b.finish) != 0 ||
+	    a.text.len != b.text.len ||
 	    memcmp(a.text.data, b.text.data, a.text.len) != 0)
 		abort(); /* the pieces changed the answer */
 	if (a.out.len != b.out.len ||
 	    memcmp(a.out.data, b.out.data, a.out.len) != 0)
 		abort(); /* the pieces changed the output */
-	if (a.rc == 0)
+	if (a.rc == 0 && a.sse_error == 0)
 		reshape(&a, flags, seed);
 	done(&a);
 	done(&b);

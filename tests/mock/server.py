@@ -43,6 +43,15 @@
 #               when the request (or "stream") asks for it; "think" waits
 #               before the first token, with keep-alive comments every
 #               0.5 s when streaming and in silence when not
+#   endless     {"head": S, "fill": S, "type": T, "encoding": E, "limit": N,
+#               "write": W}: a body without end for the hostile tests:
+#               "head" once, then "fill" (default one NUL byte) again and
+#               again up to N bytes (default 1 GiB), chunked, in writes of
+#               about W bytes (default 1 MiB), as Content-Type T (default
+#               application/json); E "gzip" or "deflate" compresses it on
+#               the fly with Content-Encoding E (1 GiB of zeros is about
+#               1 MB on the wire: a decompression bomb).  It stops when
+#               the client leaves.
 #
 # Every request appends one JSON line to the log, flushed at once:
 # {"n", "t", "method", "path", "headers", "body", "raw", "inflight"} where
@@ -67,6 +76,7 @@ import socket
 import sys
 import threading
 import time
+import zlib
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -76,7 +86,8 @@ CREATED = 1700000000
 RESPONSE_KEYS = {"status", "reason", "headers", "delay", "drop", "framing",
                  "comment"}
 BODY_FORMS = ("text", "json", "completion", "parts", "stream", "echo",
-              "file")
+              "file", "endless")
+ENDLESS_KEYS = {"head", "fill", "type", "encoding", "limit", "write"}
 STREAM_KEYS = {"text", "split", "split_bytes", "write_gap", "gap",
                "role_chunk", "role_every", "comments", "crlf", "eol",
                "finish_reason", "finish_delta", "finish_with_content",
@@ -114,6 +125,10 @@ def check_scenario(scn):
         if "echo" in r and set(r["echo"]) - ECHO_KEYS:
             raise ScenarioError(f"response {i}: unknown echo options "
                                 f"{sorted(set(r['echo']) - ECHO_KEYS)}")
+        if "endless" in r and (set(r["endless"]) - ENDLESS_KEYS or
+                               r["endless"].get("encoding") not in
+                               (None, "gzip", "deflate")):
+            raise ScenarioError(f"response {i}: bad endless options")
         if r.get("framing", "chunked") not in ("chunked", "close", "length"):
             raise ScenarioError(f"response {i}: bad framing")
 
@@ -488,6 +503,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.echo(resp, body)
             elif "file" in resp:
                 self.file(resp, resp["file"])
+            elif "endless" in resp:
+                self.endless(resp, resp["endless"])
         except ClientGone:
             self.close_connection = True
 
@@ -561,6 +578,38 @@ class Handler(BaseHTTPRequestHandler):
         for i in range(0, len(data), n):
             piece = view[i:i + n]
             self.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.send(b"0\r\n\r\n")
+
+    def endless(self, resp, opt):
+        """A body without end (see "endless" above), maybe compressed."""
+        head = opt.get("head", "").encode("utf-8")
+        fill = opt.get("fill", "\u0000").encode("utf-8") or b"\0"
+        limit = int(opt.get("limit", 1 << 30))
+        block = fill * max(1, int(opt.get("write", 1 << 20)) // len(fill))
+        enc = opt.get("encoding")
+        comp = None
+        if enc:
+            comp = zlib.compressobj(9, zlib.DEFLATED,
+                                    31 if enc == "gzip" else 15)
+            resp = dict(resp, headers={**resp.get("headers", {}),
+                                       "Content-Encoding": enc})
+        self.head(resp, opt.get("type", "application/json"),
+                  framing="chunked")
+
+        def put(data, last=False):
+            if comp is not None:
+                data = comp.compress(data) + comp.flush(
+                    zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+            if data:
+                self.send(b"%x\r\n%s\r\n" % (len(data), data))
+
+        put(head)
+        sent = len(head)
+        while sent < limit:
+            data = block[:limit - sent]
+            put(data)
+            sent += len(data)
+        put(b"", last=True)
         self.send(b"0\r\n\r\n")
 
     def echo(self, resp, body):

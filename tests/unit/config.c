@@ -576,6 +576,118 @@ test_keys(void)
 	ms_buf_release(&path);
 }
 
+/* A config that must be refused because a key sits in setting k. */
+static void
+keylike_refused(const char *k, const char *v)
+{
+	struct ms_config c;
+	struct ms_error err;
+	struct ms_buf t;
+	int rc;
+
+	ms_buf_init(&t);
+	ms_buf_printf(&t, "[profile x]\n%s = %s\n", k, v);
+	rc = parse(&c, t.data, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "looks like a key") != NULL &&
+		strstr(err.msg, k) != NULL && strstr(err.msg, ":2:") != NULL &&
+		strstr(err.msg, v) == NULL &&
+		(strlen(v) <= 3 || strstr(err.msg, v + 3) == NULL),
+	    "%s = a key: refused without showing it (%s)", k, err.msg);
+	ms_config_release(&c);
+	ms_buf_release(&t);
+}
+
+static void
+test_keylike(void)
+{
+	static const char *const keys[] = {
+		"sk-or-v1-0123456789abcdef0123456789abcdef",
+		"sk-proj-abc",
+		"sk-",
+		"aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY", /* 32, as Mistral's */
+		"0123456789abcdef0123456789abcdef", /* hex */
+		"gsk_AbCdEfGhIjKlMnOpQrStUvWx0123",
+	};
+	static const char *const fine[] = {
+		"OPENROUTER_API_KEY",
+		"MY_OPENROUTER_API_KEY_FOR_WORK_2",
+		"pass show openrouter/work-2024-key",
+		"get-the-openrouter-api-key", /* no digit */
+		"~/.config/ms/0123456789abcdef0123456789abcdef",
+		"short1a",
+	};
+	const char *settings[] = { "api_key_env", "api_key_cmd",
+		"api_key_file" };
+	struct ms_config c;
+	struct ms_error err;
+	struct ms_buf t;
+	size_t i, j;
+
+	ms_buf_init(&t);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+			keylike_refused(settings[i], keys[j]);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < sizeof(fine) / sizeof(fine[0]); j++) {
+			ms_buf_reset(&t);
+			ms_buf_printf(
+			    &t, "[profile x]\n%s = %s\n", settings[i], fine[j]);
+			ok(parse(&c, t.data, &err) == 0, "%s = %s: taken (%s)",
+			    settings[i], fine[j], err.msg);
+			ms_config_release(&c);
+		}
+	ms_buf_reset(&t);
+	ms_buf_printf(&t, "[profile x]\napi_key = %s\n", keys[0]);
+	ok(parse(&c, t.data, &err) == 0, "api_key = a key: what it is for");
+	ms_config_release(&c);
+	ms_buf_release(&t);
+}
+
+/* api_key_cmd reads /dev/null, not the tool's stdin (its input). */
+static void
+test_key_cmd_stdin(void)
+{
+	struct ms_buf key;
+	struct ms_error err;
+	char rest[16] = "";
+	int fd[2], saved;
+	ssize_t n;
+	int rc;
+
+	ms_buf_init(&key);
+	if (pipe(fd) == -1 || (saved = dup(0)) == -1) {
+		diag("cannot make a pipe: skipped");
+		return;
+	}
+	if (write(fd[1], "input\n", 6) != 6)
+		diag("cannot write the pipe");
+	close(fd[1]);
+	dup2(fd[0], 0);
+	close(fd[0]);
+	rc = key_of("[profile x]\napi_key_cmd = if read x; then echo "
+		    "\"got-$x\"; else echo eof-key; fi\n",
+	    "x", &key, &err);
+	ok(rc == 0 && strcmp(key.data, "eof-key") == 0,
+	    "api_key_cmd: stdin is /dev/null (%s)",
+	    rc == 0 ? key.data : err.msg);
+	n = read(0, rest, sizeof(rest) - 1);
+	ok(n == 6 && strcmp(rest, "input\n") == 0,
+	    "api_key_cmd: the input is left for the tool");
+	dup2(saved, 0);
+	close(saved);
+	rc = key_of(
+	    "[profile x]\napi_key_cmd = cat; echo k3\n", "x", &key, &err);
+	ok(rc == 0 && strcmp(key.data, "k3") == 0,
+	    "api_key_cmd: a command that reads stdin ends (%s)",
+	    rc == 0 ? key.data : err.msg);
+	rc = key_of("[profile x]\napi_key_cmd = kill -9 $$\n", "x", &key, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "status 137") != NULL,
+	    "api_key_cmd killed: 128 + the signal (%s)", err.msg);
+	ms_buf_wipe(&key);
+}
+
 static void
 test_key_env(void)
 {
@@ -804,6 +916,120 @@ test_load(void)
 	ms_buf_release(&path);
 }
 
+static void
+test_load_edges(void)
+{
+	struct ms_config c;
+	struct ms_error err;
+	struct ms_buf path, conf, key;
+	static const mode_t loose[] = { 0664, 0646, 0666, 0620, 0602 };
+	size_t i;
+	int rc;
+
+	ms_buf_init(&path);
+	ms_buf_init(&conf);
+	ms_buf_init(&key);
+	ms_buf_printf(&path, "%s/config", tmpdir);
+
+	/* /dev/null: an empty config, named or not. */
+	ms_config_init(&c);
+	ms_error_clear(&err);
+	rc = ms_config_load(&c, "/dev/null", 1, &err);
+	ok(rc == 0 && c.jobs == 4 && c.nprofiles == 4,
+	    "MS_CONFIG=/dev/null: an empty config (%s)", err.msg);
+	ms_config_release(&c);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, "/dev/zero", 1, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG, "another device: refused (%s)",
+	    err.msg);
+	ms_config_release(&c);
+
+	/* Writable by others: refused whatever it holds. */
+	for (i = 0; i < sizeof(loose) / sizeof(loose[0]); i++) {
+		write_file(path.data, "[default]\njobs = 5\n", loose[i]);
+		ms_config_init(&c);
+		ms_error_clear(&err);
+		rc = ms_config_load(&c, path.data, 0, &err);
+		ok(rc == -1 && err.kind == MS_ECONFIG && c.jobs == 4 &&
+			strstr(err.msg, "is writable by others; chmod go-w") !=
+			    NULL &&
+			strstr(err.msg, path.data) != NULL,
+		    "config of mode %04o: refused (%s)", (unsigned)loose[i],
+		    err.msg);
+		ms_config_release(&c);
+	}
+	write_file(path.data, "[default]\njobs = 5\n", 0644);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, path.data, 0, &err);
+	ok(rc == 0 && c.jobs == 5, "config of mode 0644: read");
+	ms_config_release(&c);
+
+	/* A byte order mark is skipped, at the start only. */
+	write_file(path.data, "\xef\xbb\xbf[default]\njobs = 6\n", 0600);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, path.data, 0, &err);
+	ok(rc == 0 && c.jobs == 6, "config with a BOM: read (%s)",
+	    rc ? err.msg : "");
+	ms_config_release(&c);
+	rc = parse(&c, "\xef\xbb\xbf# comment\n[default]\n", &err);
+	ok(rc == 0, "BOM before a comment");
+	ms_config_release(&c);
+	rc = parse(&c, "[default]\n\xef\xbb\xbfjobs = 6\n", &err);
+	ok(rc == -1, "a BOM further on is text (%s)", err.msg);
+	ms_config_release(&c);
+
+	/* A key file: a FIFO at once, a BOM skipped. */
+	ms_buf_printf(&conf, "[profile x]\napi_key_file = %s\n", path.data);
+	write_file(path.data,
+	    "\xef\xbb\xbf"
+	    "bom-key\n",
+	    0600);
+	rc = key_of(conf.data, "x", &key, &err);
+	ok(rc == 0 && strcmp(key.data, "bom-key") == 0,
+	    "key file with a BOM: the key without it");
+	unlink(path.data);
+	if (mkfifo(path.data, 0600) == 0) {
+		alarm(10);
+		rc = key_of(conf.data, "x", &key, &err);
+		alarm(0);
+		ok(rc == -1 && err.kind == MS_ECONFIG && key.len == 0,
+		    "a FIFO as key file: refused at once (%s)", err.msg);
+		unlink(path.data);
+	} else
+		diag("cannot make a FIFO: skipped");
+	ms_buf_wipe(&key);
+	ms_buf_release(&conf);
+	ms_buf_release(&path);
+}
+
+/* Every message is one line, whatever the file or variable held. */
+static void
+test_one_line(void)
+{
+	struct ms_config c;
+	struct ms_error err;
+	int rc;
+
+	ms_error_set(&err, MS_ECONFIG, "a %s b", "x\ny\r\x1b[2J\tz\x7f");
+	is_str(err.msg, "a x?y??[2J z? b", "error: controls made harmless");
+	ms_error_set(&err, MS_ECONFIG, "%s", "caf\xc3\xa9");
+	is_str(err.msg, "caf\xc3\xa9", "error: UTF-8 kept");
+	rc = parse(&c, "[default]\njobs = 1\x1b]0;x\x07\n", &err);
+	ok(rc == -1 && strchr(err.msg, 0x1b) == NULL &&
+		strchr(err.msg, 0x07) == NULL,
+	    "bad value with escapes: one clean line (%s)", err.msg);
+	ms_config_release(&c);
+	rc = parse(&c, "[default]\njobs = 1\r2\n", &err);
+	ok(rc == -1 && strchr(err.msg, '\r') == NULL,
+	    "bad value with a CR: one line (%s)", err.msg);
+	ms_config_release(&c);
+	ms_config_init(&c);
+	rc = ms_config_load(&c, "/nonexistent/a\nb", 1, &err);
+	ok(rc == -1 && strchr(err.msg, '\n') == NULL,
+	    "a path with a newline: one line (%s)", err.msg);
+	ms_config_release(&c);
+}
+
 /* ---------------------------------------------------------------- */
 
 static void
@@ -839,6 +1065,204 @@ test_loopback(void)
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
 		is_int(ms_url_is_loopback(urls[i].url), urls[i].want,
 		    "loopback: %s", urls[i].url);
+}
+
+/* The variables of one case of the proxy table, "" or NULL for unset. */
+struct penv {
+	const char *http, *https, *HTTPS, *all, *ALL, *no, *NO;
+};
+
+static void
+test_proxy_for(void)
+{
+	static const struct {
+		const char *url;
+		struct penv e;
+		int want;
+		const char *proxy;
+	} t[] = {
+		{ "http://127.0.0.1:8080/v1", { NULL }, 0, "" },
+		{ "http://127.0.0.1:8080/v1", { "http://p:3128" }, 1,
+		    "http://p:3128" },
+		/* http_proxy is for http URLs only; only the lower case. */
+		{ "https://api.example/v1", { "http://p:3128" }, 0, "" },
+		{ "http://h/v1", { NULL, "http://s:1", "http://S:1" }, 0, "" },
+		{ "https://h/v1", { NULL, "http://s:1", "http://S:1" }, 1,
+		    "http://s:1" },
+		{ "https://h/v1", { NULL, NULL, "http://S:1" }, 1,
+		    "http://S:1" },
+		{ "https://h/v1", { NULL, "", "http://S:1" }, 1, "http://S:1" },
+		{ "HTTPS://h/v1", { NULL, "http://s:1" }, 1, "http://s:1" },
+		/* all_proxy, lower case first, for any scheme. */
+		{ "http://h/v1",
+		    { NULL, NULL, NULL, "socks5h://a:1", "http://A:1" }, 1,
+		    "socks5h://a:1" },
+		{ "https://h/v1", { NULL, NULL, NULL, NULL, "http://A:1" }, 1,
+		    "http://A:1" },
+		{ "http://h/v1", { "http://p:1", NULL, NULL, "http://a:1" }, 1,
+		    "http://p:1" },
+		{ "https://h/v1", { NULL, "http://s:1", NULL, "http://a:1" }, 1,
+		    "http://s:1" },
+		/* no_proxy: "*", names and their subdomains, addresses. */
+		{ "http://h/v1", { "http://p:1", .no = "*" }, 0, "" },
+		{ "http://h/v1", { "http://p:1", .no = "*,x" }, 1,
+		    "http://p:1" },
+		{ "http://h/v1", { "http://p:1", .no = "", .NO = "*" }, 0, "" },
+		{ "http://h/v1", { "http://p:1", .no = "x", .NO = "*" }, 1,
+		    "http://p:1" },
+		{ "http://api.example.com/v1",
+		    { "http://p:1", .no = "example.com" }, 0, "" },
+		{ "http://api.example.com/v1",
+		    { "http://p:1", .no = ".example.com" }, 0, "" },
+		{ "http://example.com./v1",
+		    { "http://p:1", .no = "example.com." }, 0, "" },
+		{ "http://API.Example.COM/v1",
+		    { "http://p:1", .no = "example.com" }, 0, "" },
+		{ "http://notexample.com/v1",
+		    { "http://p:1", .no = "example.com" }, 1, "http://p:1" },
+		{ "http://example.com.evil/v1",
+		    { "http://p:1", .no = "example.com" }, 1, "http://p:1" },
+		{ "http://h/v1", { "http://p:1", .no = " a , ,h\tb" }, 0, "" },
+		{ "http://127.0.0.1:9/v1",
+		    { "http://p:1", .no = "localhost,127.0.0.1" }, 0, "" },
+		{ "http://127.0.0.1:9/v1", { "http://p:1", .no = "127.0.0.2" },
+		    1, "http://p:1" },
+		{ "http://127.4.5.6:9/v1",
+		    { "http://p:1", .no = "127.0.0.0/8" }, 0, "" },
+		{ "http://10.1.2.3/v1", { "http://p:1", .no = "10.1.0.0/16" },
+		    0, "" },
+		{ "http://10.2.2.3/v1", { "http://p:1", .no = "10.1.0.0/16" },
+		    1, "http://p:1" },
+		{ "http://[::1]:9/v1", { "http://p:1", .no = "::1" }, 0, "" },
+		{ "http://[::1]:9/v1", { "http://p:1", .no = "[::1]" }, 0, "" },
+		{ "http://[fe80::1]/v1", { "http://p:1", .no = "fe80::/16" }, 0,
+		    "" },
+		{ "http://[::2]:9/v1", { "http://p:1", .no = "::1" }, 1,
+		    "http://p:1" },
+		/* A port: that port only; none: every port. */
+		{ "http://h:8080/v1", { "http://p:1", .no = "h:8080" }, 0, "" },
+		{ "http://h:8081/v1", { "http://p:1", .no = "h:8080" }, 1,
+		    "http://p:1" },
+		{ "http://h/v1", { "http://p:1", .no = "h:80" }, 0, "" },
+		{ "https://h/v1", { NULL, "http://s:1", .no = "h:443" }, 0,
+		    "" },
+		{ "http://h:8080/v1", { "http://p:1", .no = "h" }, 0, "" },
+		{ "http://127.0.0.1:9/v1",
+		    { "http://p:1", .no = "127.0.0.1:9" }, 0, "" },
+		{ "http://127.0.0.1:9/v1",
+		    { "http://p:1", .no = "127.0.0.1:10" }, 1, "http://p:1" },
+		{ "http://[::1]:9/v1", { "http://p:1", .no = "[::1]:9" }, 0,
+		    "" },
+		{ "http://[::1]:9/v1", { "http://p:1", .no = "[::1]:8" }, 1,
+		    "http://p:1" },
+		/* No host: no answer. */
+		{ "not a url", { "http://p:1" }, -1, "" },
+		{ "", { "http://p:1" }, -1, "" },
+	};
+	struct ms_proxy_env e;
+	char out[64];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		e.http_proxy = t[i].e.http;
+		e.https_proxy = t[i].e.https;
+		e.HTTPS_PROXY = t[i].e.HTTPS;
+		e.all_proxy = t[i].e.all;
+		e.ALL_PROXY = t[i].e.ALL;
+		e.no_proxy = t[i].e.no;
+		e.NO_PROXY = t[i].e.NO;
+		strcpy(out, "junk");
+		r = ms_proxy_for(t[i].url, &e, out, sizeof(out));
+		ok(r == t[i].want && strcmp(out, t[i].proxy) == 0,
+		    "proxy for %s (no_proxy '%s'): %d '%s'", t[i].url,
+		    t[i].e.no ? t[i].e.no : "", r, out);
+	}
+	ok(ms_proxy_for("http://h/", NULL, out, sizeof(out)) == 0 &&
+		out[0] == '\0',
+	    "proxy for: env NULL: none");
+	memset(&e, 0, sizeof(e));
+	e.http_proxy = "http://a-proxy-name-longer-than-the-buffer:3128";
+	ok(ms_proxy_for("http://h/", &e, out, 16) == -1 && out[0] == '\0',
+	    "proxy for: a proxy that does not fit: -1");
+}
+
+static void
+test_proxy_check(void)
+{
+	static const struct {
+		const char *url, *key, *http, *https, *no;
+		int want;
+		const char *msg; /* in the message; NULL: none expected */
+	} t[] = {
+		/* Without a key anything goes. */
+		{ "http://example.com/v1", NULL, "http://10.0.0.1:3128", NULL,
+		    NULL, 0, NULL },
+		{ "http://127.0.0.1:8/v1", "", "http://10.0.0.1:3128", NULL,
+		    NULL, 0, NULL },
+		/* A key over https: any proxy, it only sees a tunnel. */
+		{ "https://api.example/v1", "sk-x", NULL, "http://10.0.0.1:1",
+		    NULL, 0, NULL },
+		/* A key over http: loopback endpoint, loopback or no proxy. */
+		{ "http://127.0.0.1:8/v1", "sk-x", NULL, NULL, NULL, 0, NULL },
+		{ "http://localhost:8/v1", "sk-x", "http://127.0.0.1:3128",
+		    NULL, NULL, 0, NULL },
+		{ "http://127.0.0.1:8/v1", "sk-x", "http://[::1]:3128", NULL,
+		    NULL, 0, NULL },
+		{ "http://127.0.0.1:8/v1", "sk-x", "localhost:3128", NULL, NULL,
+		    0, NULL },
+		{ "http://127.0.0.1:8/v1", "sk-x", "socks5h://127.0.0.1:1080",
+		    NULL, NULL, 0, NULL },
+		/* https_proxy is not for http URLs. */
+		{ "http://127.0.0.1:8/v1", "sk-x", NULL, "http://10.0.0.1:1",
+		    NULL, 0, NULL },
+		/* no_proxy takes the proxy out of the way. */
+		{ "http://127.0.0.1:8/v1", "sk-x", "http://10.0.0.1:3128", NULL,
+		    "127.0.0.1", 0, NULL },
+		{ "http://example.com/v1", "sk-x", NULL, NULL, NULL, -1,
+		    "plain http to 'http://example.com/v1'; use https" },
+		{ "http://127.0.0.1:8/v1", "sk-x", "http://10.0.0.1:3128", NULL,
+		    NULL, -1,
+		    "refusing to send the API key over plain http through the "
+		    "proxy 'http://10.0.0.1:3128'" },
+		{ "http://127.0.0.1:8/v1", "sk-x", "10.0.0.1:3128", NULL, NULL,
+		    -1, "proxy '10.0.0.1:3128'" },
+		{ "http://127.0.0.1:8/v1", "sk-x",
+		    "http://user:pw@10.0.0.1:3128/", NULL, NULL, -1,
+		    "proxy 'http://10.0.0.1:3128/'" },
+		{ "http://127.0.0.1:8/v1", "sk-x", "u:p@w@proxy.example", NULL,
+		    NULL, -1, "proxy 'proxy.example'" },
+		{ "http://127.0.0.1:8/v1", "sk-x",
+		    "https://127.0.0.1@proxy.example:443", NULL, NULL, -1,
+		    "proxy 'https://proxy.example:443'" },
+		{ "http://127.0.0.1:8/v1", "sk-x",
+		    "socks5://127.0.0.1.example:1080", NULL, NULL, -1,
+		    "socks5://127.0.0.1.example:1080" },
+	};
+	struct ms_proxy_env e;
+	struct ms_error err;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		e.http_proxy = t[i].http;
+		e.https_proxy = t[i].https;
+		e.no_proxy = t[i].no;
+		ms_error_clear(&err);
+		r = ms_proxy_check(t[i].url, t[i].key, &e, &err);
+		ok(r == t[i].want &&
+			(r == 0 ||
+			    (err.kind == MS_ECONFIG &&
+				strstr(err.msg, t[i].msg) != NULL &&
+				strstr(err.msg, "sk-x") == NULL &&
+				strstr(err.msg, "pw@") == NULL &&
+				strstr(err.msg, "u:p") == NULL)),
+		    "proxy check %s key %s proxy %s: %d (%s)", t[i].url,
+		    t[i].key ? t[i].key : "(none)",
+		    t[i].http ? t[i].http : "(none)", r, err.msg);
+	}
 }
 
 static void
@@ -899,11 +1323,17 @@ main(void)
 	test_parse();
 	test_bad();
 	test_keys();
+	test_keylike();
+	test_key_cmd_stdin();
 	test_key_env();
 	test_config_dir();
 	test_file_read();
 	test_load();
+	test_load_edges();
+	test_one_line();
 	test_loopback();
+	test_proxy_for();
+	test_proxy_check();
 	test_dialect();
 	rmdir(tmpdir);
 	return done();

@@ -1094,6 +1094,21 @@ test_error_message(void)
 	EM("not json {\"error\":{\"message\":\"x\"}}",
 	    "not json {\"error\":{\"message\":\"x\"}}", "text before JSON");
 	EM("abc\0def", "abc def", "NUL byte in a text body");
+	EM("{\"message\":\"csi \\u009b31m nel\\u0085x \xC2\x9B"
+	   "2J"
+	   "\xC2\xA0ok\"}",
+	    "csi 31m nel x 2J\xC2\xA0ok",
+	    "C1 controls become spaces, U+00A0 stays");
+	EM("{\"message\":\"bad \xFF\xFE\xFD bytes \xE2\x82 end \xC3\"}",
+	    "bad \xEF\xBF\xBD bytes \xEF\xBF\xBD end \xEF\xBF\xBD",
+	    "a run of invalid UTF-8 becomes one U+FFFD");
+	EM("<title>ti\x1B]0;x\x07tle \xC2\x9B\xE2\x80\xAE"
+	   "evil</title>",
+	    "ti ]0;x tle evil", "escapes and bidi controls in HTML");
+	EM("{\"message\":\"a\\u2028b\\u2029c\\u2066d\\u200be\"}",
+	    "a b c d\xE2\x80\x8B"
+	    "e",
+	    "line separators and isolates become spaces");
 
 	/* Bounds. */
 	n = ms_error_message("{\"message\":\"0123456789abcdef\"}", 30, out, 10);
@@ -1125,6 +1140,27 @@ test_error_message(void)
 		}
 	}
 	ok(bad == 0, "error_message: a cut message is valid UTF-8");
+
+	/* Whatever the bytes, a message is one clean line of UTF-8. */
+	bad = 0;
+	for (i = 0; i < 20000; i++) {
+		unsigned char junk[48];
+		size_t k;
+
+		for (k = 0; k < sizeof(junk); k++)
+			junk[k] =
+			    (unsigned char)((i * 7919 + k * 104729) >> (k % 5));
+		n = ms_error_message(
+		    (const char *)junk, sizeof(junk), out, 1 + i % sizeof(out));
+		if (ms_utf8_check(out, n, &off) != 0)
+			bad++;
+		for (k = 0; k < n; k++)
+			if ((unsigned char)out[k] < 0x20 || out[k] == 0x7f ||
+			    ((unsigned char)out[k] == 0xC2 && k + 1 < n &&
+				(unsigned char)out[k + 1] < 0xA0))
+				bad++;
+	}
+	ok(bad == 0, "error_message: junk gives clean UTF-8");
 }
 
 /* ---------------------------------------------------------------- */
@@ -1426,6 +1462,242 @@ test_flush(void)
 	ms_resp_release(&r);
 }
 
+/* ---------------------------------------------------------------- */
+
+/* The bytes of a delta as JSON string contents: NUL as \u0000. */
+static void
+json_bytes(struct ms_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0')
+			ms_buf_addstr(b, "\\u0000");
+		else
+			ms_buf_addch(b, s[i]);
+}
+
+/* A stream of the pieces of text cut at cuts (sorted), then stop. */
+static void
+deltas_stream(struct ms_buf *b, const char *text, size_t len,
+    const size_t *cuts, size_t ncuts)
+{
+	size_t i, at = 0, to;
+
+	ms_buf_reset(b);
+	for (i = 0; i <= ncuts; i++) {
+		to = i < ncuts ? cuts[i] : len;
+		ms_buf_addstr(
+		    b, "data: {\"choices\":[{\"delta\":{\"content\":\"");
+		json_bytes(b, text + at, to - at);
+		ms_buf_addstr(b, "\"}}]}\n\n");
+		at = to;
+	}
+	ms_buf_addstr(b,
+	    "data: {\"choices\":[{\"delta\":{},"
+	    "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+}
+
+/*
+ * Text cut into deltas at every byte, and every two bytes: the same text
+ * handed out and the same outcome (msg, or "" for success) as in one.
+ */
+static void
+utf8_deltas(const char *name, const char *text, size_t len, const char *msg,
+    const char *before)
+{
+	struct result res;
+	struct ms_buf in, want, got;
+	size_t cuts[2], i, j, bad = 0;
+
+	ms_buf_init(&in);
+	ms_buf_init(&want);
+	ms_buf_init(&got);
+	deltas_stream(&in, text, len, NULL, 0);
+	res_init(&res);
+	stream(in.data, in.len, NULL, 0, &res);
+	if (*msg == '\0')
+		expect_ok(name, &res, before, "stop");
+	else
+		expect_err(name, &res, MS_EPROTOCOL, msg, before);
+	ms_buf_printf(&want, "%d %s|", res.rc, res.rc ? res.msg : "");
+	ms_buf_add(&want, res.text.data, res.text.len);
+	res_release(&res);
+	for (i = 0; i <= len; i++)
+		for (j = i; j <= len; j++) {
+			cuts[0] = i, cuts[1] = j;
+			deltas_stream(&in, text, len, cuts, 2);
+			res_init(&res);
+			stream(in.data, in.len, NULL, 0, &res);
+			ms_buf_reset(&got);
+			ms_buf_printf(
+			    &got, "%d %s|", res.rc, res.rc ? res.msg : "");
+			ms_buf_add(&got, res.text.data, res.text.len);
+			if ((got.len != want.len ||
+				memcmp(got.data, want.data, got.len) != 0) &&
+			    bad++ == 0)
+				is_mem(got.data, got.len, want.data, want.len,
+				    "%s: deltas cut at %zu and %zu", name, i,
+				    j);
+			res_release(&res);
+		}
+	ok(bad == 0, "%s: the same in deltas cut anywhere", name);
+	ms_buf_release(&in);
+	ms_buf_release(&want);
+	ms_buf_release(&got);
+}
+
+#define UTF8_DELTAS(name, text, msg, before) \
+	utf8_deltas(name, text, sizeof(text) - 1, msg, before)
+
+/* What a hostile or broken server may send in a 200 answer. */
+static void
+test_hostile(void)
+{
+	struct result res;
+	struct ms_buf b;
+	size_t i;
+
+	UTF8_DELTAS("valid UTF-8", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80!",
+	    "", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80!");
+	UTF8_DELTAS("a byte that is never UTF-8",
+	    "ab\xFF"
+	    "cd",
+	    "the answer has invalid UTF-8 at byte 2", "ab");
+	UTF8_DELTAS("a lead byte before ASCII", "a\xC3(b",
+	    "the answer has invalid UTF-8 at byte 1", "a");
+	UTF8_DELTAS("an overlong form", "\xC3\xA9\xE0\x80\x80z",
+	    "the answer has invalid UTF-8 at byte 2", "\xC3\xA9");
+	UTF8_DELTAS("a surrogate", "ab\xED\xA0\x80",
+	    "the answer has invalid UTF-8 at byte 2", "ab");
+	UTF8_DELTAS("above U+10FFFF", "x\xF4\x90\x80\x80",
+	    "the answer has invalid UTF-8 at byte 1", "x");
+	UTF8_DELTAS("a continuation byte first",
+	    "\x80"
+	    "abc",
+	    "the answer has invalid UTF-8 at byte 0", "");
+	UTF8_DELTAS("the answer ends inside a character", "ab\xE2\x82",
+	    "the answer has invalid UTF-8 at byte 2", "ab");
+	UTF8_DELTAS("a NUL", "ok\xC3\xA9\0!",
+	    "the answer has a NUL byte at byte 4", "ok\xC3\xA9");
+
+	STREAM("\\u0000 in a delta",
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"ab\\u0000\"}}]}\n\n"
+	    "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}"
+	    "\n\ndata: [DONE]\n\n",
+	    &res);
+	expect_err("\\u0000", &res, MS_EPROTOCOL,
+	    "the answer has a NUL byte at byte 2", "ab");
+	res_release(&res);
+
+	STREAM("a raw byte 0xFF in a delta",
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"abc\"}}]}\n\n"
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"d\xFF\"}}]}\n\n"
+	    "data: [DONE]\n\n",
+	    &res);
+	expect_err("raw 0xFF", &res, MS_EPROTOCOL,
+	    "the answer has invalid UTF-8 at byte 4", "abcd");
+	ok(!res.at_end, "raw 0xFF: found in the event, not at the end");
+	res_release(&res);
+
+	STREAM("a character cut between deltas, then the end",
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"caf\xC3\"}}]}\n\n"
+	    "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}"
+	    "\n\ndata: [DONE]\n\n",
+	    &res);
+	expect_err("cut at the end", &res, MS_EPROTOCOL,
+	    "the answer has invalid UTF-8 at byte 3", "caf");
+	ok(res.at_end, "cut at the end: found by ms_resp_end");
+	res_release(&res);
+
+	STREAM("no choices in any event",
+	    "data: {\"id\":\"x\"}\n\ndata: {\"id\":\"x\",\"usage\":null}\n\n"
+	    "data: [DONE]\n\n",
+	    &res);
+	expect_err(
+	    "no choices", &res, MS_EPROTOCOL, "the stream has no choices", "");
+	res_release(&res);
+
+	STREAM("only empty choices",
+	    "data: {\"choices\":[]}\n\n"
+	    "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1}}\n\n"
+	    "data: [DONE]\n\n",
+	    &res);
+	expect_err("only empty choices", &res, MS_EPROTOCOL,
+	    "the stream has no choices", "");
+	res_release(&res);
+
+	STREAM("[DONE] alone", "data: [DONE]\n\n", &res);
+	expect_err("[DONE] alone", &res, MS_EPROTOCOL,
+	    "the stream has no choices", "");
+	res_release(&res);
+
+	STREAM("escapes in model, provider and finish_reason",
+	    "data: {\"model\":\"m\\u001b]0;x\\u0007\\u009b2J\xC2\x85z\","
+	    "\"provider\":\"P\xC2\x9B"
+	    "31m\xFFq\",\"choices\":[{\"delta\":"
+	    "{\"content\":\"Hi\"}}]}\n\n"
+	    "data: {\"model\":\"m2\xC2\x9B\",\"choices\":[{\"delta\":{},"
+	    "\"finish_reason\":\"st\xC2\x9Bop\"}]}\n\n"
+	    "data: [DONE]\n\n",
+	    &res);
+	expect_ok("escapes in fields", &res, "Hi", "st op");
+	is_str(res.r.model, "m2", "escapes in fields: model cleaned");
+	is_str(res.r.provider, "P 31m\xEF\xBF\xBDq",
+	    "escapes in fields: provider cleaned");
+	res_release(&res);
+
+	STREAM("escapes in model, json-c's to read",
+	    "data: {\"model\":\"m\\u001b]0;x\\u0007\\u009b2J\xC2\x85z\","
+	    "\"choices\":[{\"delta\":{\"content\":\"Hi\"},"
+	    "\"finish_reason\":\"stop\"}]}\n\n",
+	    &res);
+	expect_ok("escaped model", &res, "Hi", "stop");
+	is_str(res.r.model, "m ]0;x 2J z", "escaped model: cleaned");
+	res_release(&res);
+
+	body("NUL in a body",
+	    "{\"choices\":[{\"message\":{\"content\":\"ab\\u0000c\"},"
+	    "\"finish_reason\":\"stop\"}]}",
+	    &res);
+	expect_err("body NUL", &res, MS_EPROTOCOL,
+	    "the answer has a NUL byte at byte 2", "");
+	res_release(&res);
+
+	body("a body that ends inside a character",
+	    "{\"choices\":[{\"message\":{\"content\":\"ab\xE2\x82\"},"
+	    "\"finish_reason\":\"stop\"}]}",
+	    &res);
+	expect_err("body cut character", &res, MS_EPROTOCOL,
+	    "the answer has invalid UTF-8 at byte 2", "");
+	res_release(&res);
+
+	/* JSON that json-c would need hundreds of MB for. */
+	ms_buf_init(&b);
+	ms_buf_addstr(&b,
+	    "{\"choices\":[{\"message\":{\"content\":\"x\"}}],"
+	    "\"x\":[0");
+	for (i = 0; i < MS_MAX_JSON_VALUES; i++)
+		ms_buf_addstr(&b, ",0");
+	ms_buf_addstr(&b, "]}");
+	body("too many values", b.data, &res);
+	expect_err("body with too many values", &res, MS_EPROTOCOL,
+	    "the answer has more than 262144 JSON values (the limit)", "");
+	res_release(&res);
+	/* Commas in a string are not values. */
+	ms_buf_reset(&b);
+	ms_buf_addstr(&b, "{\"choices\":[{\"message\":{\"content\":\"\\\"");
+	for (i = 0; i < MS_MAX_JSON_VALUES; i++)
+		ms_buf_addstr(&b, ",[");
+	ms_buf_addstr(&b, "\\\\\"}}]}");
+	body("commas in a string", b.data, &res);
+	is_int(res.rc, 0, "commas and brackets in a string are no values");
+	is_int((long long)res.text.len, 2 * MS_MAX_JSON_VALUES + 2,
+	    "commas in a string: the text");
+	res_release(&res);
+	ms_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -1439,5 +1711,6 @@ main(void)
 	test_error_message();
 	test_fast_path();
 	test_flush();
+	test_hostile();
 	return done();
 }

@@ -35,9 +35,13 @@ drain(struct ms_sse *p, struct ms_buf *out)
 	return rc;
 }
 
+/* Limits for run(), when not 0. */
+static size_t lim_line, lim_event;
+
 /*
  * Feed in at the cuts (sorted offsets), taking events after each feed
- * unless late; then finish and take the rest.
+ * unless late; then finish and take the rest.  A failure of the parser
+ * shows as "!" and its error after the events it handed out.
  */
 static int
 run(const char *in, size_t len, const size_t *cuts, size_t ncuts, int late,
@@ -48,6 +52,10 @@ run(const char *in, size_t len, const size_t *cuts, size_t ncuts, int late,
 	int rc = 0;
 
 	ms_sse_init(&p);
+	if (lim_line)
+		p.max_line = lim_line;
+	if (lim_event)
+		p.max_event = lim_event;
 	for (i = 0; i <= ncuts; i++) {
 		to = i < ncuts ? cuts[i] : len;
 		if (ms_sse_feed(&p, in + at, to - at) == -1)
@@ -62,6 +70,10 @@ run(const char *in, size_t len, const size_t *cuts, size_t ncuts, int late,
 	/* Once drained, it stays drained. */
 	if (drain(&p, out) == -1)
 		rc = -1;
+	if (p.error) {
+		ms_buf_addch(out, '!');
+		ms_buf_addch(out, '0' + p.error);
+	}
 	ms_sse_release(&p);
 	return rc;
 }
@@ -143,6 +155,13 @@ check(const char *name, const char *in, size_t len, const char *want,
 
 #define CHECK(name, in, want) \
 	check(name, in, sizeof(in) - 1, want, sizeof(want) - 1)
+/* The same with lines of at most 12 bytes and events of at most 10. */
+#define CHECK_LIMITS(name, in, want) \
+	do { \
+		lim_line = 12, lim_event = 10; \
+		CHECK(name, in, want); \
+		lim_line = lim_event = 0; \
+	} while (0)
 #define E "\x1e"
 
 static void
@@ -361,11 +380,180 @@ test_random(void)
 	ms_buf_release(&got);
 }
 
+/* Lines and events past their limits, at every split. */
+static void
+test_limits(void)
+{
+	CHECK_LIMITS("a line at the limit", "data: 123456\n\n", "|123456" E);
+	CHECK_LIMITS(
+	    "a line at the limit, CRLF", "data: 123456\r\n\r\n", "|123456" E);
+	CHECK_LIMITS("a line past the limit", "data: 1234567\n\n", "!2");
+	CHECK_LIMITS("events before a long line are out",
+	    "data: a\n\ndata: 12345678\n\ndata: b\n\n", "|a" E "!2");
+	CHECK_LIMITS("a long line at the end of input",
+	    "data: a\r\n\r\ndata: 1234567", "|a" E "!2");
+	CHECK_LIMITS("a long line ending in CR", "data: a\r\rdata: 123456789\r",
+	    "|a" E "!2");
+	CHECK_LIMITS("a long comment", ": 12345678901\n\ndata: x\n\n", "!2");
+	CHECK_LIMITS(
+	    "an unknown field, long", "xx: 1234567890\ndata: x\n\n", "!2");
+	CHECK_LIMITS("an event at the limit", "data: 12345\ndata: 1234\n\n",
+	    "|12345\n1234" E);
+	CHECK_LIMITS("an event past the limit",
+	    "data: a\n\ndata: 12345\ndata: 12345\ndata: x\n\n", "|a" E "!3");
+	CHECK_LIMITS("data lines without a blank line",
+	    "data: 1234\ndata: 1234\ndata: 1234\ndata: 1234\n", "!3");
+	CHECK_LIMITS("empty data lines count their newlines",
+	    "data\ndata\ndata\ndata\ndata\ndata\ndata\ndata\ndata\ndata\n"
+	    "data\ndata\n\n",
+	    "!3");
+	CHECK_LIMITS("llama.cpp's error field counts",
+	    "error: 12345\ndata: 123456\n\n", "!3");
+	CHECK_LIMITS("the event field does not count",
+	    "event: 12345\ndata: 123456\ndata: 123\n\n", "12345|123456\n123" E);
+	CHECK_LIMITS("a long line after a short one in one event",
+	    "data: 1\ndata: 1234567890\n\ndata: 2\n\n", "!2");
+}
+
+/* The limits through the API: what is kept, what is told. */
+static void
+test_limits_api(void)
+{
+	struct ms_sse p;
+	struct ms_sse_event ev;
+	struct ms_buf big;
+	size_t i;
+	int rc;
+
+	ms_sse_init(&p);
+	ok(p.max_line == MS_MAX_SSE_LINE && p.max_event == MS_MAX_SSE_EVENT,
+	    "limits: the defaults");
+	p.max_line = 1000;
+	ms_buf_init(&big);
+	ms_buf_addstr(&big, "data: a\n\ndata: ");
+	for (i = 0; i < 100000; i++)
+		ms_buf_addch(&big, 'x');
+	is_int(ms_sse_feed(&p, big.data, big.len), -1,
+	    "limits: a feed with a long line fails");
+	is_int(p.error, MS_SSE_ELINE, "limits: the error says which");
+	ok(p.in.cap < 1000, "limits: the long line is not kept (%zu)",
+	    p.in.cap);
+	rc = ms_sse_next(&p, &ev);
+	ok(rc == 1 && strcmp(ev.data, "a") == 0,
+	    "limits: the event before it is out");
+	is_int(ms_sse_next(&p, &ev), -1, "limits: then the failure");
+	is_int(ms_sse_next(&p, &ev), -1, "limits: and again");
+	is_int(ms_sse_feed(&p, "\n\n", 2), -1, "limits: no more feeds");
+	ms_sse_finish(&p);
+	is_int(ms_sse_next(&p, &ev), -1, "limits: not even after the end");
+	ok(p.in.cap == 0 && p.data.cap == 0, "limits: the memory is freed");
+	ms_sse_release(&p);
+
+	/* At the default limits: a line of MS_MAX_SSE_LINE passes. */
+	ms_buf_reset(&big);
+	ms_buf_addstr(&big, "data: ");
+	while (big.len < MS_MAX_SSE_LINE)
+		ms_buf_addch(&big, 'a' + (int)(big.len % 26));
+	ms_sse_init(&p);
+	for (i = 0, rc = 0; i < big.len; i += 16384)
+		if (ms_sse_feed(&p, big.data + i,
+			big.len - i < 16384 ? big.len - i : 16384) == -1)
+			rc = -1;
+	ms_sse_feed(&p, "\n\n", 2);
+	ok(rc == 0 && ms_sse_next(&p, &ev) == 1 &&
+		ev.len == MS_MAX_SSE_LINE - 6,
+	    "limits: a line of MS_MAX_SSE_LINE bytes passes");
+	ms_sse_release(&p);
+	/* One byte more does not, and fails with the feed that shows it. */
+	ms_buf_addch(&big, 'z');
+	ms_sse_init(&p);
+	for (i = 0, rc = 0; rc == 0 && i < big.len; i += 16384)
+		rc = ms_sse_feed(&p, big.data + i,
+		    big.len - i < 16384 ? big.len - i : 16384);
+	ok(i - 16384 == big.len / 16384 * 16384 && ms_sse_next(&p, &ev) == -1 &&
+		p.error == MS_SSE_ELINE,
+	    "limits: one byte more fails");
+	ms_sse_release(&p);
+	ms_buf_release(&big);
+}
+
+/*
+ * Linear whatever the pieces: the bytes searched or moved (work) stay
+ * within a few times the input.  The old parser searched a line from its
+ * start again at every feed: an 8 MB line in 1 KB pieces was 32 GB.
+ */
+static void
+linear(const char *name, const char *s, size_t len, size_t piece, int late,
+    size_t events)
+{
+	struct ms_sse p;
+	struct ms_sse_event ev;
+	size_t i, n = 0, k;
+	int rc = 0;
+
+	ms_sse_init(&p);
+	p.max_line = p.max_event = 64u << 20;
+	for (i = 0; i < len && rc == 0; i += k) {
+		k = len - i < piece ? len - i : piece;
+		rc = ms_sse_feed(&p, s + i, k);
+		/* late: one event after each piece, the rest at the end. */
+		if (late) {
+			if (ms_sse_next(&p, &ev) == 1)
+				n++;
+			continue;
+		}
+		while (ms_sse_next(&p, &ev) == 1)
+			n++;
+	}
+	ms_sse_finish(&p);
+	while (ms_sse_next(&p, &ev) == 1)
+		n++;
+	is_int((long long)n, (long long)events, "%s: the events", name);
+	ok(rc == 0 && p.work <= 4 * len + 64,
+	    "%s: linear (%zu bytes of work for %zu of input)", name, p.work,
+	    len);
+	ms_sse_release(&p);
+}
+
+static void
+test_linear(void)
+{
+	struct ms_buf b;
+	size_t i;
+
+	ms_buf_init(&b);
+	ms_buf_addstr(&b, "data: ");
+	for (i = 0; i < (8u << 20); i++)
+		ms_buf_addch(&b, 'a' + (int)(i % 26));
+	ms_buf_addstr(&b, "\n\n");
+	linear("an 8 MB line in 1 KB pieces", b.data, b.len, 1024, 0, 1);
+	linear("an 8 MB line in 16 KB pieces", b.data, b.len, 16384, 0, 1);
+	linear("the first 1 MB of it byte by byte", b.data + (7u << 20),
+	    b.len - (7u << 20), 1, 0, 0);
+
+	ms_buf_reset(&b);
+	for (i = 0; i < 200000; i++)
+		ms_buf_addstr(&b, "data: x\r\r");
+	linear("CR line ends only, fed whole", b.data, b.len, b.len, 0, 200000);
+	linear(
+	    "CR line ends only, 16 KB pieces", b.data, b.len, 16384, 0, 200000);
+
+	ms_buf_reset(&b);
+	for (i = 0; i < 200000; i++)
+		ms_buf_addstr(&b, "data: y\n\n");
+	linear("events taken one per byte fed", b.data, b.len, 1, 1, 200000);
+	linear("events taken one per 7 bytes fed", b.data, b.len, 7, 1, 200000);
+	ms_buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_events();
 	test_api();
 	test_random();
+	test_limits();
+	test_limits_api();
+	test_linear();
 	return done();
 }

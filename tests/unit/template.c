@@ -710,6 +710,84 @@ test_load(void)
 	ms_buf_release(&dir);
 }
 
+/* A byte order mark, files writable by others, one-line messages. */
+static void
+test_edges(void)
+{
+	struct ms_template t;
+	struct ms_error err;
+	struct ms_vars v;
+	struct ms_buf dir, p, out;
+	const char *d;
+	int rc;
+
+	ms_buf_init(&dir);
+	ms_buf_init(&p);
+	ms_buf_init(&out);
+	ms_buf_printf(&dir, "%s/templates", tmpdir);
+	d = dir.data;
+
+	rc = parse(&t, "\xef\xbb\xbf# bom: a template\n[user]\nhi\n", &err);
+	ok(rc == 0 && t.nmsgs == 1 && strcmp(t.msgs[0].text, "hi") == 0,
+	    "BOM before a comment: skipped (%s)", rc ? err.msg : "");
+	ms_template_release(&t);
+	rc = parse(&t, "\xef\xbb\xbf[user]\nhi\n", &err);
+	ok(rc == 0 && t.nmsgs == 1, "BOM before a section: skipped (%s)",
+	    rc ? err.msg : "");
+	ms_template_release(&t);
+	rc = parse(&t, "[user]\n\xef\xbb\xbfhi\n", &err);
+	ok(rc == 0 && strcmp(t.msgs[0].text, "\xef\xbb\xbfhi") == 0,
+	    "a BOM further on is text");
+	ms_template_release(&t);
+
+	write_file(d, "loose", "[user]\n{{input}}\n");
+	ms_buf_printf(&p, "%s/loose", d);
+	chmod(p.data, 0664);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "loose", d, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG &&
+		strstr(err.msg, "is writable by others; chmod go-w") != NULL &&
+		strstr(err.msg, p.data) != NULL,
+	    "template of mode 0664: refused (%s)", err.msg);
+	ms_template_release(&t);
+	chmod(p.data, 0602);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, p.data, NULL, &err);
+	ok(rc == -1 && err.kind == MS_ECONFIG,
+	    "template path of mode 0602: refused (%s)", err.msg);
+	ms_template_release(&t);
+	chmod(p.data, 0644);
+	ms_template_init(&t);
+	rc = ms_template_load(&t, "loose", d, &err);
+	ok(rc == 0, "template of mode 0644: read");
+	ms_template_release(&t);
+	unlink(p.data);
+
+	ms_vars_init(&v);
+	ms_error_clear(&err);
+	rc = ms_template_render("a {{foo\nbar}} b", &v, &out, &err);
+	ok(rc == -1 && strchr(err.msg, '\n') == NULL &&
+		strstr(err.msg, "'{{foo'") != NULL,
+	    "a tag cut by a newline: the message is one line (%s)", err.msg);
+	rc = ms_template_render("{{\r\n}}", &v, &out, &err);
+	ok(rc == -1 && strchr(err.msg, '\r') == NULL &&
+		strchr(err.msg, '\n') == NULL,
+	    "a tag with CRLF: one line (%s)", err.msg);
+	rc = parse(&t, "[params]\ntemp\x1b[2Jerature = 1\n[user]\nx\n", &err);
+	ok(rc == -1 && strchr(err.msg, 0x1b) == NULL,
+	    "an unknown parameter with an escape: no escape shown (%s)",
+	    err.msg);
+	ms_template_release(&t);
+	rc = parse(&t, "[params]\ntemperature = 1\r5\n[user]\nx\n", &err);
+	ok(rc == -1 && strchr(err.msg, '\r') == NULL,
+	    "a bad value with a CR inside: one line (%s)", err.msg);
+	ms_template_release(&t);
+	ms_vars_release(&v);
+	ms_buf_release(&out);
+	ms_buf_release(&p);
+	ms_buf_release(&dir);
+}
+
 /* Remove what test_find made. */
 static void
 cleanup(void)
@@ -748,6 +826,7 @@ main(void)
 	test_builtins();
 	test_find();
 	test_load();
+	test_edges();
 	cleanup();
 	return done();
 }
