@@ -10,6 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "job.h"
 #include "order.h"
 #include "reduce.h"
@@ -249,7 +250,7 @@ connect_engine(struct job *j)
 	struct ms_error err;
 
 	ms_error_clear(&err);
-	if (plan_key(j->p, &j->key, &err) == -1 ||
+	if (auth_key(j->p, &j->key, &err) == -1 ||
 	    ms_http_global_init(&err) == -1)
 		return msg_fail(&err);
 	ho.key = j->key.data;
@@ -303,7 +304,7 @@ dry_run(struct job *j, const char *text, size_t len, int fenced)
 	struct ms_chunk ck;
 	int r;
 
-	plan_show(j->p);
+	auth_show(j->p);
 	if (text != NULL) {
 		job_answer(j, &j->p->tpl, text, len, fenced, 0);
 		return j->status;

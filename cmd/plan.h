@@ -40,11 +40,7 @@ void plan_release(struct plan *);
 int plan_request(const struct plan *, const struct ms_template *t,
     const char *input, size_t len, struct ms_buf *body, size_t *tokens,
     struct ms_error *);
-/* The profile's API key into key (wiped by the caller). */
-int plan_key(const struct plan *, struct ms_buf *key, struct ms_error *);
 /* The directory of the user's templates into dir: 0, or -1 when none. */
 int plan_template_dir(struct ms_buf *dir);
-/* -n -v: where the request would go, on stderr. */
-void plan_show(const struct plan *);
 
 #endif

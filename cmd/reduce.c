@@ -165,9 +165,8 @@ reduce_done(struct job *j, struct piece *pc, int cut)
 	}
 	if ((up = pc->parent) != NULL) {
 		/* A part of a redone piece: the piece is done with both. */
-		if (ms_buf_add(&up->halves[pc->half], pc->a.held.data,
-			pc->a.held.len) == -1)
-			j->status = j->status ? j->status : EX_SOFTWARE;
+		ms_buf_add(
+		    &up->halves[pc->half], pc->a.held.data, pc->a.held.len);
 		piece_free(pc);
 		if (--up->pending > 0)
 			return;
@@ -179,6 +178,15 @@ reduce_done(struct job *j, struct piece *pc, int cut)
 		ms_buf_addstr(&up->a.held, "\n\n");
 		ms_buf_add(&up->a.held, up->halves[1].data, up->halves[1].len);
 		pc = up;
+		/* A joined summary cut short by memory would lose text. */
+		if (up->halves[0].oom || up->halves[1].oom || up->a.held.oom) {
+			struct ms_error err;
+
+			ms_error_set(&err, MS_ESOFTWARE, "out of memory");
+			job_fail(j, EX_SOFTWARE, &err);
+			piece_free(up);
+			return;
+		}
 	}
 
 	/* A partial summary arrived: join it in its turn. */
