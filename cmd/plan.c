@@ -4,9 +4,14 @@
  * profile, the template's [params], the built-in default.  The library
  * is given the values; it reads no environment of its own.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "plan.h"
@@ -191,6 +196,7 @@ params(struct plan *p, const struct opts *o)
 	ho->proxy.ALL_PROXY = env("ALL_PROXY");
 	ho->proxy.no_proxy = env("no_proxy");
 	ho->proxy.NO_PROXY = env("NO_PROXY");
+	ho->proxy.profile = p->prof->proxy;
 	ho->connect_timeout_ms = (long)(1000 *
 	    (o->has_connect_timeout ? o->connect_timeout
 				    : cf->connect_timeout));
@@ -202,6 +208,94 @@ params(struct plan *p, const struct opts *o)
 	ho->cancel = &sig_caught;
 }
 
+/*
+ * Check that a trust setting names what it should, so that a typo is a
+ * config error now rather than a certificate failure later.
+ */
+static int
+trust_check(const char *what, const char *path, int dir, struct ms_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return ms_error_set(err, MS_ECONFIG, "%s: '%s': %s", what, path,
+		    strerror(errno));
+	if (dir && !S_ISDIR(st.st_mode))
+		return ms_error_set(
+		    err, MS_ECONFIG, "%s: '%s' is not a directory", what, path);
+	if (!dir && S_ISDIR(st.st_mode))
+		return ms_error_set(err, MS_ECONFIG,
+		    "%s: '%s' is a directory (a file of PEM certificates "
+		    "is wanted)",
+		    what, path);
+	if (access(path, R_OK | (dir ? X_OK : 0)) == -1)
+		return ms_error_set(err, MS_ECONFIG, "%s: '%s': %s", what, path,
+		    strerror(errno));
+	return 0;
+}
+
+/* A profile's path, with ~/ for $HOME, into b. */
+static const char *
+expand(struct ms_buf *b, const char *path)
+{
+	const char *home = env("HOME");
+
+	if (path == NULL)
+		return NULL;
+	if (path[0] == '~' && path[1] == '/' && home != NULL)
+		ms_buf_printf(b, "%s%s", home, path + 1);
+	else
+		ms_buf_addstr(b, path);
+	return b->oom ? NULL : b->data;
+}
+
+/*
+ * The CAs to trust (SPEC 9): the profile's ca_file and ca_path, else
+ * CURL_CA_BUNDLE, else SSL_CERT_FILE and SSL_CERT_DIR, as curl reads
+ * them; each replaces the system's store, which is the library's choice
+ * when nothing is set.  Only https asks.
+ */
+static int
+trust(struct plan *p, struct ms_error *err)
+{
+	const struct ms_profile *f = p->prof;
+	struct ms_http_opts *ho = &p->ho;
+	char fw[128], pw[128];
+	const char *file, *dir;
+
+	if (strncasecmp(p->base_url, "https://", 8) != 0)
+		return 0;
+	if (f->ca_file != NULL || f->ca_path != NULL) {
+		file = expand(&p->ca_file, f->ca_file);
+		dir = expand(&p->ca_path, f->ca_path);
+		if (p->ca_file.oom || p->ca_path.oom)
+			return ms_error_set(err, MS_ESOFTWARE, "out of memory");
+		snprintf(fw, sizeof(fw), "ca_file of profile '%.64s'", f->name);
+		snprintf(pw, sizeof(pw), "ca_path of profile '%.64s'", f->name);
+	} else if ((file = env("CURL_CA_BUNDLE")) != NULL) {
+		dir = NULL;
+		snprintf(fw, sizeof(fw), "CURL_CA_BUNDLE");
+	} else {
+		file = env("SSL_CERT_FILE");
+		dir = env("SSL_CERT_DIR");
+		snprintf(fw, sizeof(fw), "SSL_CERT_FILE");
+		snprintf(pw, sizeof(pw), "SSL_CERT_DIR");
+	}
+	if (file == NULL && dir == NULL)
+		return 0;
+	if ((file != NULL && trust_check(fw, file, 0, err) == -1) ||
+	    (dir != NULL && trust_check(pw, dir, 1, err) == -1))
+		return -1;
+	snprintf(p->trust, sizeof(p->trust), "%s%s%s%s%s%s%s%s", file ? fw : "",
+	    file ? " " : "", file ? file : "", file && dir ? ", " : "",
+	    dir ? pw : "", dir ? " " : "", dir ? dir : "",
+	    dir ? " (by hash)" : "");
+	ho->ca_file = file;
+	ho->ca_path = dir;
+	ho->trust = p->trust;
+	return 0;
+}
+
 int
 plan_resolve(struct plan *p, const struct opts *o, struct ms_error *err)
 {
@@ -211,10 +305,14 @@ plan_resolve(struct plan *p, const struct opts *o, struct ms_error *err)
 	ms_template_init(&p->tpl);
 	ms_template_init(&p->part);
 	ms_buf_init(&p->tdir);
+	ms_buf_init(&p->ca_file);
+	ms_buf_init(&p->ca_path);
 	if (load_config(p, err) == -1 || target(p, o, err) == -1 ||
 	    templates(p, o, err) == -1)
 		return -1;
 	params(p, o);
+	if (trust(p, err) == -1)
+		return -1;
 	if (o->nfallbacks > 0 && p->dialect != MS_DIALECT_OPENROUTER)
 		msg_warn("--fallback is for OpenRouter; ignored for '%s'",
 		    p->base_url);
@@ -233,6 +331,8 @@ plan_release(struct plan *p)
 	ms_template_release(&p->part);
 	ms_config_release(&p->cfg);
 	ms_buf_release(&p->tdir);
+	ms_buf_release(&p->ca_file);
+	ms_buf_release(&p->ca_path);
 }
 
 /* The messages of template t around input; -1 with err set. */

@@ -28,6 +28,8 @@ struct plan {
 	struct ms_request rq;	/* parameters; messages per request */
 	struct ms_http_opts ho; /* all but the key */
 	struct ms_key_env keyenv;
+	struct ms_buf ca_file, ca_path; /* the profile's, ~/ expanded */
+	char trust[2 * 1024];		/* where ho's trust comes from */
 };
 
 /* Every precedence rule, in one place; -1 with err set on failure. */

@@ -64,6 +64,9 @@ profile_free(struct ms_profile *p)
 	}
 	free(p->app_title);
 	free(p->app_url);
+	free(p->ca_file);
+	free(p->ca_path);
+	free(p->proxy);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -311,6 +314,13 @@ profile_key(struct cparse *p, const char *k, const char *v)
 		rc = setstr(&f->app_title, v);
 	else if (strcmp(k, "app_url") == 0)
 		rc = setstr(&f->app_url, v);
+	else if (strcmp(k, "ca_file") == 0 || strcmp(k, "ca_path") == 0) {
+		if (*v == '\0')
+			return ms_error_set(p->err, MS_ECONFIG,
+			    "%s:%zu: %s is empty", p->name, p->line, k);
+		rc = setstr(k[3] == 'f' ? &f->ca_file : &f->ca_path, v);
+	} else if (strcmp(k, "proxy") == 0)
+		rc = setstr(&f->proxy, v);
 	else if (strcmp(k, "context_tokens") == 0) {
 		f->set_context = 1;
 		return num(p, k, v, 256, 100000000, &f->context_tokens);
@@ -775,9 +785,8 @@ ms_profile_key(const struct ms_profile *p, const struct ms_key_env *env,
 	return 0;
 }
 
-/* The host of url, lower-cased, into out; -1 when there is none. */
-static int
-urlhost(const char *url, char *out, size_t outsz)
+int
+ms_url_host(const char *url, char *out, size_t outsz)
 {
 	CURLU *u;
 	char *h = NULL;
@@ -805,7 +814,7 @@ ms_url_is_loopback(const char *url)
 	int a, b, c, d;
 	char extra;
 
-	if (urlhost(url, h, sizeof(h)) == -1)
+	if (ms_url_host(url, h, sizeof(h)) == -1)
 		return 0;
 	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0 ||
 	    strcmp(h, "::1") == 0)
@@ -988,16 +997,20 @@ ms_proxy_for(
 		goto out;
 	portnum = strtol(port, NULL, 10);
 	/*
-	 * The scheme's own variable, then all_proxy.  For http only the
-	 * lower-case http_proxy, as curl: a CGI program finds HTTP_PROXY set
-	 * from a request's "Proxy:" header ("httpoxy").
+	 * The profile's proxy, else the scheme's own variable, then
+	 * all_proxy.  For http only the lower-case http_proxy, as curl: a
+	 * CGI program finds HTTP_PROXY set from a request's "Proxy:" header
+	 * ("httpoxy").
 	 */
-	if (strcasecmp(scheme, "http") == 0)
+	if (env->profile != NULL)
+		proxy = var(env->profile);
+	else if (strcasecmp(scheme, "http") == 0)
 		proxy = var(env->http_proxy);
 	else if (strcasecmp(scheme, "https") == 0 &&
 	    (proxy = var(env->https_proxy)) == NULL)
 		proxy = var(env->HTTPS_PROXY);
-	if (proxy == NULL && (proxy = var(env->all_proxy)) == NULL)
+	if (proxy == NULL && env->profile == NULL &&
+	    (proxy = var(env->all_proxy)) == NULL)
 		proxy = var(env->ALL_PROXY);
 	if ((np = var(env->no_proxy)) == NULL)
 		np = var(env->NO_PROXY);
@@ -1084,7 +1097,7 @@ ms_dialect_for(const struct ms_profile *p, const char *url)
 {
 	char h[256];
 
-	if (urlhost(url, h, sizeof(h)) == 0) {
+	if (ms_url_host(url, h, sizeof(h)) == 0) {
 		if (strcmp(h, "openrouter.ai") == 0)
 			return MS_DIALECT_OPENROUTER;
 		if (strcmp(h, "api.mistral.ai") == 0)

@@ -5,7 +5,10 @@
  */
 #include <sys/time.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 #include "ms.h"
 #include "errbody.h"
+#include "ms_test.h"
 
 /* An error body is read this far, for its message. */
 #define MAX_ERRBODY (64 * 1024)
@@ -348,10 +352,14 @@ headers(const struct ms_http_opts *o, struct ms_buf *auth)
 	return l;
 }
 
+struct ms_http;
+static void setup_trust(CURL *, const struct ms_http *);
+
 static void
-setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
+setup(CURL *h, const struct ms_http *e, const char *url, const char *body,
     size_t len, struct curl_slist *hdrs, long timeout_ms, struct transfer *x)
 {
+	const struct ms_http_opts *o = x->opts;
 	char proxy[1024];
 
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -365,8 +373,16 @@ setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
 		proxy[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_PROXY, proxy);
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "");
-	if (strncasecmp(url, "https://", 8) == 0)
+	if (strncasecmp(url, "https://", 8) == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+		/*
+		 * Wait for the first connection to learn whether the server
+		 * multiplexes (HTTP/2): then every call of the job shares it.
+		 * Plain http is HTTP/1.1, where it would only delay the others.
+		 */
+		curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+		setup_trust(h, e);
+	}
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -386,6 +402,27 @@ setup(CURL *h, const struct ms_http_opts *o, const char *url, const char *body,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
+}
+
+/* The HTTP version an answer came in, as its status line names it. */
+static const char *
+version(CURL *c)
+{
+	long v = 0;
+
+	curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &v);
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0:
+		return "HTTP/1.0";
+	case CURL_HTTP_VERSION_2_0:
+		return "HTTP/2";
+#ifdef CURL_HTTP_VERSION_3
+	case CURL_HTTP_VERSION_3:
+		return "HTTP/3";
+#endif
+	default:
+		return "HTTP/1.1";
+	}
 }
 
 /* Whether a body starts as a JSON object does, after blanks. */
@@ -442,7 +479,145 @@ struct ms_http {
 	size_t running, nwaiting, nready;
 	double t0;
 	int stop;
+	int trust_set; /* give libcurl cafile and capath, not its own */
+	const char *cafile, *capath;
+	char sysdir[PATH_MAX];	   /* the system's hashed directory */
+	char trust[PATH_MAX + 64]; /* where they come from, for messages */
 };
+
+int
+ms__hashed_dir(const char *dir)
+{
+	struct dirent *e;
+	const char *n;
+	DIR *d;
+	int i, found = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		n = e->d_name;
+		for (i = 0; i < 8 && n[i] != '\0' &&
+		     strchr("0123456789abcdef", n[i]) != NULL;
+		     i++)
+			;
+		found = i == 8 && n[8] == '.' && isdigit((unsigned char)n[9]);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Which CAs to trust: the caller's, else the system's store.  libcurl's
+ * default gives OpenSSL the system's bundle, which it parses whole on
+ * every run (a few hundred certificates: most of the CPU time of one
+ * request); when the system's directory has them by hash, OpenSSL reads
+ * only the ones a chain needs.  A system with only a bundle keeps it.
+ */
+static void
+trust_init(struct ms_http *h)
+{
+	const struct ms_http_opts *o = &h->o;
+	char *dir = NULL, *file = NULL;
+	CURL *c;
+
+	if (o->ca_file != NULL || o->ca_path != NULL || o->trust != NULL) {
+		h->trust_set = 1;
+		h->cafile = o->ca_file;
+		h->capath = o->ca_path;
+		snprintf(h->trust, sizeof(h->trust), "%s",
+		    o->trust != NULL ? o->trust : "the ones given");
+		return;
+	}
+	snprintf(h->trust, sizeof(h->trust), "the system's store");
+	if ((c = curl_easy_init()) == NULL)
+		return;
+#if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84.0: CURLINFO_CAPATH */
+	if (curl_easy_getinfo(c, CURLINFO_CAPATH, &dir) == CURLE_OK &&
+	    dir != NULL && strlen(dir) < sizeof(h->sysdir) &&
+	    ms__hashed_dir(dir)) {
+		memcpy(h->sysdir, dir, strlen(dir) + 1);
+		h->trust_set = 1;
+		h->cafile = NULL;
+		h->capath = h->sysdir;
+		snprintf(h->trust, sizeof(h->trust),
+		    "the system's store, by hash in %s", h->sysdir);
+	} else if (curl_easy_getinfo(c, CURLINFO_CAINFO, &file) == CURLE_OK &&
+	    file != NULL)
+		snprintf(
+		    h->trust, sizeof(h->trust), "the system's store, %s", file);
+#endif
+	curl_easy_cleanup(c);
+}
+
+/* The same trust for the endpoint and for an https proxy. */
+static void
+setup_trust(CURL *c, const struct ms_http *h)
+{
+	if (!h->trust_set)
+		return;
+	/* NULL: none, not libcurl's default. */
+	curl_easy_setopt(c, CURLOPT_CAINFO, h->cafile);
+	curl_easy_setopt(c, CURLOPT_CAPATH, h->capath);
+	curl_easy_setopt(c, CURLOPT_PROXY_CAINFO, h->cafile);
+	curl_easy_setopt(c, CURLOPT_PROXY_CAPATH, h->capath);
+}
+
+/*
+ * A certificate that failed: which host, why in plain words, and where
+ * the trusted CAs came from, with the settings that choose others.
+ */
+static void
+tls_error(const struct ms_http *h, CURL *c, CURLcode res, const char *what,
+    struct ms_error *err)
+{
+	char host[256];
+	const char *why;
+	long vr = 0;
+
+	if (ms_url_host(h->o.base_url, host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "%s", h->o.base_url);
+	if (res == CURLE_SSL_CACERT_BADFILE) {
+		ms_error_set(err, MS_ECONFIG,
+		    "TLS: cannot read the trusted CAs (%s): %s", h->trust,
+		    what);
+		return;
+	}
+	curl_easy_getinfo(c, CURLINFO_SSL_VERIFYRESULT, &vr);
+	/* OpenSSL's X509_V_ERR_ codes, stable since 0.9.8. */
+	switch (vr) {
+	case 9:
+		why = "is not valid yet";
+		break;
+	case 10:
+		why = "has expired";
+		break;
+	case 2:
+	case 18:
+	case 19:
+	case 20:
+	case 21:
+		why = "is not trusted";
+		break;
+	case 62:
+		why = "is for another name";
+		break;
+	default:
+		/* libcurl checks the name itself, after OpenSSL's checks. */
+		why = strstr(what, "subject name") != NULL
+		    ? "is for another name"
+		    : "cannot be verified";
+	}
+	if (strncmp(what, "SSL certificate problem: ", 25) == 0)
+		what += 25;
+	else if (strncmp(what, "SSL: ", 5) == 0)
+		what += 5;
+	ms_error_set(err, MS_EUNAVAIL,
+	    "TLS: the certificate of '%s' %s: %s (trusted CAs: %s; ca_file, "
+	    "ca_path, CURL_CA_BUNDLE, SSL_CERT_FILE or SSL_CERT_DIR choose "
+	    "others)",
+	    host, why, what, h->trust);
+}
 
 static void abandon(struct ms_http *);
 
@@ -476,6 +651,10 @@ ms_http_new(const struct ms_http_opts *o, struct ms_error *err)
 		ms_http_free(h);
 		ms_error_set(err, MS_ESOFTWARE, "out of memory");
 		return NULL;
+	}
+	if (strncasecmp(o->base_url, "https://", 8) == 0) {
+		trust_init(h);
+		logf_(o, "TLS: trusted CAs: %s", h->trust);
 	}
 	h->t0 = now();
 	return h;
@@ -549,8 +728,7 @@ start(struct ms_http *h)
 		return ms_error_set(
 		    &c->err, MS_ESOFTWARE, "cannot initialise libcurl");
 	}
-	setup(
-	    x->h, &h->o, h->url.data, c->body, c->len, h->hdrs, timeout_ms, x);
+	setup(x->h, h, h->url.data, c->body, c->len, h->hdrs, timeout_ms, x);
 	logf_(&h->o, "POST %s%s", h->url.data, j->attempt ? " (again)" : "");
 	x->start = x->last = now();
 	j->x = x;
@@ -636,7 +814,8 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 		/* The answer handler's error is in err already. */
 		answer_context(err, o->base_url);
 	} else if (res == CURLE_OK && x->status >= 200 && x->status <= 299) {
-		logf_(o, "HTTP %ld, first byte after %.3f s", x->status, fb);
+		logf_(o, "%s %ld, first byte after %.3f s", version(x->h),
+		    x->status, fb);
 		if (x->mode == MODE_JSON) {
 			rc = ms_resp_body(resp, x->body.data, x->body.len, err);
 			if (ms_resp_flush(resp, rc == 0 ? err : NULL) == -1)
@@ -719,14 +898,16 @@ classify(struct ms_http *h, struct job *j, CURLcode res, long *wait)
 			ms_error_set(err, MS_ECONFIG, "bad URL '%s': %s",
 			    o->base_url, what);
 		else if (res == CURLE_PEER_FAILED_VERIFICATION ||
-		    res == CURLE_SSL_CACERT_BADFILE ||
-		    res == CURLE_SSL_CONNECT_ERROR)
+		    res == CURLE_SSL_CACERT_BADFILE)
+			tls_error(h, x->h, res, what, err);
+		else if (res == CURLE_SSL_CONNECT_ERROR)
 			ms_error_set(err, MS_EUNAVAIL,
 			    "TLS failure with '%s': %s", o->base_url, what);
 		else
 			ms_error_set(err, MS_EUNAVAIL,
 			    "connection to '%s' failed: %s", o->base_url, what);
 		snprintf(why, sizeof(why), "%s", what);
+		/* A certificate is no better a second later. */
 		retry = err->kind == MS_EUNAVAIL &&
 		    res != CURLE_PEER_FAILED_VERIFICATION;
 	}

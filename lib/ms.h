@@ -395,6 +395,9 @@ struct ms_profile {
 	int has_dialect;
 	int needs_key; /* a key is required (hosted APIs) */
 	int auth_none; /* auth = none: no key is sent, whatever is set */
+	char *ca_file; /* trust: a PEM file of CAs, a hashed directory */
+	char *ca_path;
+	char *proxy; /* "" for none, NULL when unset */
 	int builtin;
 	/* set by the config file, which ranks above [default] and templates */
 	int set_model, set_base_url, set_context;
@@ -460,6 +463,8 @@ struct ms_key_env {
  */
 int ms_profile_key(const struct ms_profile *, const struct ms_key_env *env,
     struct ms_buf *key, struct ms_error *);
+/* The host of url, lower-cased, into out; -1 when there is none. */
+int ms_url_host(const char *url, char *out, size_t outsz);
 /* 1 when url names a loopback host (127.0.0.0/8, ::1, localhost). */
 int ms_url_is_loopback(const char *url);
 /*
@@ -473,10 +478,15 @@ struct ms_proxy_env {
 	const char *https_proxy, *HTTPS_PROXY; /* lower case first */
 	const char *all_proxy, *ALL_PROXY;
 	const char *no_proxy, *NO_PROXY;
+	/*
+	 * A profile's proxy key, NULL when unset: it replaces the scheme's
+	 * variable and all_proxy ("" for no proxy); no_proxy still holds.
+	 */
+	const char *profile;
 };
 /*
  * The proxy a request to url goes through, as libcurl picks it: the
- * scheme's variable, else all_proxy; none when no_proxy is "*" or lists
+ * profile's, else the scheme's variable, else all_proxy; none when no_proxy is "*" or lists
  * the host (itself or a parent domain, an address or CIDR network, with
  * ":port" that port only).  Returns 1 with the proxy in out, 0 for none
  * (out ""), -1 when url has no host or the proxy does not fit.  env NULL:
@@ -604,6 +614,15 @@ struct ms_http_opts {
 	const char *app_title; /* OpenRouter attribution headers */
 	const char *app_url;
 	struct ms_proxy_env proxy; /* the proxy: as ms_proxy_for decides */
+	/*
+	 * Trust (SPEC 9): a PEM file and a hashed directory of CAs, either
+	 * NULL for none; both NULL and trust NULL for the system's store,
+	 * looked up by hash in its directory when it has one.  trust says
+	 * where they came from, for messages ("CURL_CA_BUNDLE=/x.pem").
+	 */
+	const char *ca_file;
+	const char *ca_path;
+	const char *trust;
 	long connect_timeout_ms;
 	long timeout_ms; /* 0: none */
 	long idle_timeout_ms;

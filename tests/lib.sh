@@ -310,6 +310,154 @@ _mock_kill_owned () {
 	done
 }
 
+# --- TLS, HTTP/2 and a forward proxy (SPEC 9) ----------------------------
+#
+# tls_certs: make, once per script, with openssl, under $TLS: ca.pem (a
+# test CA) and ca2.pem (another one), cadir/ (ca.pem by subject hash, as
+# c_rehash makes it) and plaindir/ (the same file without the hash link);
+# server certificates signed by the CA: good (127.0.0.1 and localhost),
+# expired (the same names, no longer valid) and other (other.example).
+# Each NAME has NAME.pem and NAME.key.
+tls_certs () {
+	TLS=$TEST_ROOT/harness/tls
+	export TLS
+	test -f "$TLS/done" && return 0
+	mkdir -p "$TLS/cadir" "$TLS/plaindir" || return 1
+	(
+		cd "$TLS" || exit 1
+		_ssl () { openssl "$@" >>openssl.log 2>&1; }
+		_key () { _ssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+		for _c in ca ca2; do
+			_key $_c.key &&
+			_ssl req -x509 -new -key $_c.key -out $_c.pem -days 3 \
+				-subj "/CN=ms test $_c" || exit 1
+		done
+		# _leaf NAME DAYS SAN
+		_leaf () {
+			_key "$1.key" &&
+			_ssl req -new -key "$1.key" -out "$1.csr" \
+				-subj "/CN=${3%%,*}" &&
+			printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+				"$3" >"$1.ext" &&
+			_ssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key \
+				-CAcreateserial -out "$1.pem" -days "$2" \
+				-extfile "$1.ext"
+		}
+		# -days -1: valid from now until yesterday, that is expired.
+		_leaf good 3 'IP:127.0.0.1,DNS:localhost' &&
+		_leaf expired -1 'IP:127.0.0.1,DNS:localhost' &&
+		_leaf other 3 'DNS:other.example' &&
+		cp ca.pem cadir/ && cp ca.pem plaindir/ &&
+		_ssl rehash cadir && touch done
+	) || { cat "$TLS/openssl.log" >&2; return 1; }
+}
+
+# _free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+_free_port () {
+	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# front_start [CERT [h1]]: nghttpx, TLS and HTTP/2 (with h1: HTTP/1.1
+# only), in front of the mock server started last, with CERT's
+# certificate (default good).  Sets FRONT_URL (https://127.0.0.1:PORT/v1),
+# FRONT_PORT and FRONT_LOG, its access log: one line per request,
+# "CLIENT-PORT PROTOCOL METHOD PATH STATUS".  Stopped with the mock.
+front_start () {
+	tls_certs || return 1
+	_fdir=$(mktemp -d "$TEST_ROOT/harness/front.XXXXXX") || return 1
+	_alpn=h2,http/1.1
+	test "${2-}" = h1 && _alpn=http/1.1
+	for _try in 1 2 3 4 5; do
+		FRONT_PORT=$(_free_port) || return 1
+		nghttpx --conf=/dev/null --frontend="127.0.0.1,$FRONT_PORT" \
+			--backend="127.0.0.1,$MOCK_PORT" --workers=1 \
+			--no-ocsp --npn-list="$_alpn" \
+			--accesslog-file="$_fdir/access" \
+			--accesslog-format='$remote_port $alpn $method $path $status' \
+			--errorlog-file="$_fdir/error" \
+			"$TLS/${1:-good}.key" "$TLS/${1:-good}.pem" \
+			>/dev/null 2>&1 &
+		_fpid=$!
+		_mock_owned="$_mock_owned $_fpid"
+		if test -n "$_in_test"; then
+			trap '_mock_kill_owned' EXIT
+		fi
+		_i=0
+		while ! grep -q 'Worker process.*spawned' "$_fdir/error" 2>/dev/null; do
+			kill -0 "$_fpid" 2>/dev/null || break
+			_i=$((_i + 1))
+			test $_i -le 200 || break
+			sleep 0.05
+		done
+		if kill -0 "$_fpid" 2>/dev/null &&
+			grep -q "Listening on 127.0.0.1:$FRONT_PORT" "$_fdir/error"; then
+			FRONT_URL=https://127.0.0.1:$FRONT_PORT/v1
+			FRONT_LOG=$_fdir/access
+			: >>"$FRONT_LOG"
+			export FRONT_URL FRONT_PORT FRONT_LOG
+			return 0
+		fi
+		kill "$_fpid" 2>/dev/null
+		wait "$_fpid" 2>/dev/null
+	done
+	echo "front_start: nghttpx did not start:" >&2
+	cat "$_fdir/error" >&2
+	return 1
+}
+
+# front_conns: the connections the front served (distinct client ports).
+front_conns () {
+	awk '{ print $1 }' "$FRONT_LOG" | sort -u | wc -l | tr -d ' '
+}
+
+# proxy_start: tinyproxy on 127.0.0.1, any CONNECT port allowed.  Sets
+# PROXY_URL (http://127.0.0.1:PORT) and PROXY_LOG; stopped with the mock.
+proxy_start () {
+	_pdir=$(mktemp -d "$TEST_ROOT/harness/proxy.XXXXXX") || return 1
+	for _try in 1 2 3 4 5; do
+		PROXY_PORT=$(_free_port) || return 1
+		cat >"$_pdir/conf" <<-EOF
+		Port $PROXY_PORT
+		Listen 127.0.0.1
+		Allow 127.0.0.1
+		Timeout 60
+		MaxClients 64
+		LogFile "$_pdir/log"
+		LogLevel Info
+		EOF
+		: >"$_pdir/log"
+		tinyproxy -d -c "$_pdir/conf" >"$_pdir/stderr" 2>&1 &
+		_ppid=$!
+		_mock_owned="$_mock_owned $_ppid"
+		if test -n "$_in_test"; then
+			trap '_mock_kill_owned' EXIT
+		fi
+		_i=0
+		while ! grep -q 'Accepting connections' "$_pdir/log"; do
+			kill -0 "$_ppid" 2>/dev/null || break
+			_i=$((_i + 1))
+			test $_i -le 200 || break
+			sleep 0.05
+		done
+		if kill -0 "$_ppid" 2>/dev/null; then
+			PROXY_URL=http://127.0.0.1:$PROXY_PORT
+			PROXY_LOG=$_pdir/log
+			export PROXY_URL PROXY_PORT PROXY_LOG
+			return 0
+		fi
+		wait "$_ppid" 2>/dev/null
+	done
+	echo "proxy_start: tinyproxy did not start:" >&2
+	cat "$_pdir/stderr" "$_pdir/log" >&2
+	return 1
+}
+
+# proxy_requests: the request lines the proxy was sent ("CONNECT h:p
+# HTTP/1.1", "POST http://... HTTP/1.1"), one a line.
+proxy_requests () {
+	sed -n 's/.*Request (file descriptor [0-9]*): //p' "$PROXY_LOG"
+}
+
 # mock_count: the number of requests the current server received.
 mock_count () {
 	"$PYTHON" "$TEST_DIRECTORY/mock/req.py" "$MOCK_LOG" count

@@ -123,7 +123,7 @@ test_expect_success '-v: the URL, profile, model, status and who answered' '
 	test_cmp expect actual &&
 	test_grep "^mschat: POST $MOCK_URL/chat/completions\$" err &&
 	test_grep "^mschat: profile openrouter, model mistralai/mistral-small," err &&
-	test_grep "^mschat: HTTP 200" err &&
+	test_grep "^mschat: HTTP/1.1 200" err &&
 	test_grep "^mschat: answered by mistralai/mistral-small via Mistral\$" err &&
 	test_grep -v "sk-test" err &&
 	test_grep -v -v "^mschat: " err

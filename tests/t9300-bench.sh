@@ -6,11 +6,11 @@
 test_description='the benchmark script runs and prints one table'
 . "$(dirname "$0")/lib.sh"
 
-ROWS='startup request latency stream rss callgrind long'
+ROWS='startup request latency stream rss callgrind long tls'
 # valgrind cannot run a binary built with AddressSanitizer.
 if grep -q fsanitize "$MS_BUILD/.flags" 2>/dev/null ||
 	! test_have_prereq valgrind; then
-	ROWS='startup request latency stream rss long'
+	ROWS='startup request latency stream rss long tls'
 fi
 
 if ! test_have_prereq hyperfine jq curl python3 || ! test -x /usr/bin/time
@@ -33,7 +33,11 @@ test_expect_success 'make bench runs every row and prints one table' '
 	test_grep "^peak RSS, libcurl floor  " table &&
 	test_grep "^mtranslate .* -j 1  " table &&
 	test_grep "^mtranslate .* -j 8  " table &&
-	test_grep "^msummarize .* peak RSS  " table
+	test_grep "^msummarize .* peak RSS  " table &&
+	test_grep "^HTTPS/2 streamed answer, CPU  " table &&
+	test_grep "^mtranslate .* -j 8, HTTPS/2: connections  *1  " table &&
+	test_grep "^the same job, CPU  " table &&
+	test_grep "^the same job, peak RSS  " table
 '
 
 test_expect_success 'each goal says whether it is met' '

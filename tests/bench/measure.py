@@ -9,6 +9,13 @@
 #       resident set size of CMD alone (not of the generator), measured by
 #       /usr/bin/time -v when it is installed, else by wait4(2); REQUESTS
 #       is the count from CMD's -u report on standard error, or "?".
+#   measure.py cpu RUNS IN OUT -- CMD ...
+#       Run CMD RUNS times, standard input from the file IN and standard
+#       output to the file OUT, and print "CPU_SECONDS PEAK_RSS_KB": the
+#       median of its user + system time, from wait4(2)'s rusage (the
+#       kernel's accounting of the process, children included, so a busy
+#       machine lengthens the wall time but hardly this), and the largest
+#       peak RSS of the runs.
 #
 # A command that fails stops the measure with its status and its standard
 # error.
@@ -68,6 +75,25 @@ def run_rss(mb, path_out, cmd):
     print(f"{wall:.3f} {kb} {reqs} {how}")
 
 
+def run_cpu(runs, path_in, path_out, cmd):
+    cpu, peak = [], 0
+    for _ in range(runs):
+        err = tempfile.TemporaryFile()
+        with open(path_in, "rb") as fi, open(path_out, "wb") as fo:
+            p = subprocess.Popen(cmd, stdin=fi, stdout=fo, stderr=err)
+            _, status, ru = os.wait4(p.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            fail(f"{cmd[0]} exited with status "
+                 f"{os.waitstatus_to_exitcode(status)}", err.read())
+        cpu.append(ru.ru_utime + ru.ru_stime)
+        peak = max(peak, ru.ru_maxrss)
+    cpu.sort()
+    n = len(cpu)
+    med = cpu[n // 2] if n % 2 else (cpu[n // 2 - 1] + cpu[n // 2]) / 2
+    print(f"{med:.6f} {peak}")
+
+
 def main():
     a = sys.argv[1:]
     if "--" not in a or len(a) < 4:
@@ -76,6 +102,8 @@ def main():
     head, cmd = a[:i], a[i + 1:]
     if head[0] == "rss" and len(head) == 3 and cmd:
         run_rss(int(head[1]), head[2], cmd)
+    elif head[0] == "cpu" and len(head) == 4 and cmd:
+        run_cpu(int(head[1]), head[2], head[3], cmd)
     else:
         fail("bad arguments")
 

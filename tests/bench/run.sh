@@ -49,6 +49,17 @@
 #                "libcurl floor" is build/bench/floor, a C program that
 #                only sends the same request with libcurl: what linking
 #                libcurl costs any client.
+#   HTTPS        over TLS and HTTP/2, through nghttpx in front of the mock,
+#                with a test CA added to a copy of the system's store:
+#                one streamed answer (the request row's) by mschat, which
+#                looks the store up by hash, against curl on the same
+#                request, which reads the whole bundle as Debian's curl
+#                does; CPU time (user + system, from wait4) and callgrind
+#                instructions; goal <= 0.5x curl.  Then the -j 8 mtranslate
+#                job of the mtranslate rows over HTTPS: the connections
+#                nghttpx served (goal 1), CPU time against the same job
+#                over plain HTTP (goal <= 1.3x) and peak RSS (goal <= plain
+#                HTTP's + 2 MB).  Needs nghttpx (nghttp2-proxy) and openssl.
 #   instructions valgrind --tool=callgrind, which counts instructions the
 #                same on a busy machine as on a quiet one: ms --version
 #                against curl --version, and the request row's mschat
@@ -71,7 +82,7 @@
 #
 # Settings (environment): MS_BUILD (default build); BENCH_ROWS, the row
 # groups to run (default "startup request latency stream rss callgrind
-# long"); BENCH_RUNS (hyperfine runs of the request row, default 30; the
+# long hostile tls"); BENCH_RUNS (hyperfine runs of the request row, default 30; the
 # mtranslate rows take the median of 3); BENCH_CHUNKS (default 32);
 # BENCH_SUMMARIZE_MB (default 1024); BENCH_SLOW_MB (default 256);
 # BENCH_QUICK=1 (a few runs of everything and small inputs: to see that
@@ -86,7 +97,7 @@ ROOT=$(pwd)
 BENCH=$ROOT/tests/bench
 BUILD=${MS_BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long hostile}
+ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long hostile tls}
 if test "${BENCH_QUICK:-}" = 1; then
 	RUNS=${BENCH_RUNS:-3} LONG_RUNS=1 STARTUP_RUNS=10 LATENCY_RUNS=3
 	CHUNKS=${BENCH_CHUNKS:-16} SUM_MB=${BENCH_SUMMARIZE_MB:-4}
@@ -130,7 +141,8 @@ for v in $(env | sed -n 's/^\(MS_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	unset "$v"
 done
 unset OPENROUTER_API_KEY MISTRAL_API_KEY http_proxy HTTP_PROXY \
-	https_proxy HTTPS_PROXY all_proxy ALL_PROXY CURL_CA_BUNDLE CURL_HOME
+	https_proxy HTTPS_PROXY all_proxy ALL_PROXY CURL_CA_BUNDLE CURL_HOME \
+	SSL_CERT_FILE SSL_CERT_DIR
 no_proxy='*' NO_PROXY='*' LC_ALL=C.UTF-8 TZ=UTC PYTHONDONTWRITEBYTECODE=1
 MS_API_KEY=bench-not-a-key
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ms-bench.XXXXXX") || exit 1
@@ -143,6 +155,7 @@ MOCK_PID=
 # shellcheck disable=SC2317 # run by the trap
 cleanup () {
 	mock_stop
+	test -z "${FRONT_PID:-}" || kill "$FRONT_PID" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -237,8 +250,13 @@ rss () {
 	echo "$_max"
 }
 
-# instr CMD...: the instructions CMD runs, counted by callgrind.
+# instr [VAR=VALUE...] CMD...: the instructions CMD runs, with VAR set in
+# its environment, counted by callgrind.
 instr () {
+	# Called as $(instr ...): the exports end with the subshell.
+	while :; do
+		case $1 in *=*) export "$1"; shift ;; *) break ;; esac
+	done
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
 		>/dev/null 2>"$TMP/cg.err" || { cat "$TMP/cg.err" >&2; die "$1: failed"; }
 	sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$TMP/cg.err"
@@ -505,32 +523,34 @@ fi
 
 # --- long input: mtranslate's ordered concurrent chunks -------------------
 
-if wanted long; then
+# doc_setup: the generated document of the long and tls rows (DOC, DOC_MB),
+# and the --context that cuts it into about CHUNKS chunks (CTX; N chunks).
+# nreq CONTEXT: the requests mtranslate -n makes of the document.
+nreq () {
+	_n=$("$BUILD/mtranslate" -n --context "$1" de <"$DOC" | wc -l)
+	echo $((_n))
+}
+# The smallest --context that gives at most N chunks (binary search).
+context_for () {
+	_lo=1024 _hi=4194304
+	while test $_lo -lt $_hi; do
+		_mid=$(((_lo + _hi) / 2))
+		if test "$(nreq $_mid)" -le "$1"; then _hi=$_mid; else
+			_lo=$((_mid + 1)); fi
+	done
+	echo $_lo
+}
+doc_setup () {
+	test -n "${CTX:-}" && return 0
 	DOC=$TMP/doc.md
 	"$PYTHON" "$BENCH/gen.py" markdown "$DOC_BYTES" >"$DOC" ||
 		die "cannot generate the document"
 	DOC_MB=$(calc "round($(wc -c <"$DOC") / 1048576, 1)")
-
-	# nreq CONTEXT: the requests mtranslate -n makes of the document.
-	nreq () {
-		_n=$("$BUILD/mtranslate" -n --context "$1" de <"$DOC" | wc -l)
-		echo $((_n))
-	}
-	# The smallest --context that gives at most N chunks (binary search).
-	context_for () {
-		_lo=1024 _hi=4194304
-		while test $_lo -lt $_hi; do
-			_mid=$(((_lo + _hi) / 2))
-			if test "$(nreq $_mid)" -le "$1"; then _hi=$_mid; else
-				_lo=$((_mid + 1)); fi
-		done
-		echo $_lo
-	}
 	# A count of chunks that is a multiple of 8 and at least 16, near
 	# CHUNKS.
 	CTX='' N=''
-	for want in $CHUNKS $((CHUNKS + 8)) $((CHUNKS - 8)) $((CHUNKS + 16)) \
-		$((CHUNKS + 24)); do
+	for want in $CHUNKS $((CHUNKS + 8)) $((CHUNKS - 8)) \
+		$((CHUNKS + 16)) $((CHUNKS + 24)); do
 		test "$want" -ge 16 || continue
 		c=$(context_for "$want")
 		n=$(nreq "$c")
@@ -543,7 +563,10 @@ if wanted long; then
 	test "${N:-0}" -gt 0 ||
 		die "mtranslate -n: no requests for the document"
 	echo "bench: mtranslate: ${DOC_MB} MB, --context $CTX: $N chunks" >&2
+}
 
+if wanted long; then
+	doc_setup
 	for j in 1 $JOBS; do
 		mock_start "$BENCH/echo-200ms.json" "$TMP/log-j$j"
 		hyper "mtranslate-j$j" --runs "$LONG_RUNS" \
@@ -632,6 +655,186 @@ if wanted hostile; then
 	row "SSE: $HOSTILE_SSE_MB MB of 3 MiB lines, 16 KiB reads" "$4 MB/s" \
 		"-" "-" ">= 100 MB/s" "$MET" \
 		"ssebench --lines, CPU time; a line past 4 MiB refused in $5 s"
+fi
+
+# --- over HTTPS and HTTP/2 ------------------------------------------------
+
+# front_start: nghttpx (TLS, HTTP/2) in front of the mock started last,
+# with the certificate made below; sets FRONT_URL and FRONT_LOG (one line
+# per request: the client's port, the protocol).
+FRONT_PID=
+front_start () {
+	front_stop
+	_mport=${MOCK_URL#http://127.0.0.1:}
+	_mport=${_mport%%/*}
+	for _try in 1 2 3 4 5; do
+		_port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		: >"$TMP/front.err"
+		: >"$TMP/front.log"
+		nghttpx --conf=/dev/null --frontend="127.0.0.1,$_port" \
+			--backend="127.0.0.1,$_mport" --workers=1 --no-ocsp \
+			--accesslog-file="$TMP/front.log" \
+			--accesslog-format='$remote_port $alpn' \
+			--errorlog-file="$TMP/front.err" \
+			"$TMP/tls/srv.key" "$TMP/tls/srv.pem" >/dev/null 2>&1 &
+		FRONT_PID=$!
+		_i=0
+		while ! grep -q 'Worker process.*spawned' "$TMP/front.err"; do
+			kill -0 "$FRONT_PID" 2>/dev/null || break
+			_i=$((_i + 1))
+			test $_i -le 200 || break
+			sleep 0.05
+		done
+		if kill -0 "$FRONT_PID" 2>/dev/null &&
+			grep -q "Listening on 127.0.0.1:$_port" "$TMP/front.err"; then
+			FRONT_URL=https://127.0.0.1:$_port/${MOCK_URL#http://*/}
+			FRONT_LOG=$TMP/front.log
+			return 0
+		fi
+		front_stop
+	done
+	cat "$TMP/front.err" >&2
+	die "nghttpx did not start"
+}
+front_stop () {
+	if test -n "$FRONT_PID"; then
+		kill "$FRONT_PID" 2>/dev/null
+		wait "$FRONT_PID" 2>/dev/null
+		FRONT_PID=
+	fi
+}
+# cpu OUT CMD...: "CPU_SECONDS PEAK_RSS_KB" of CMD, the median of RUNS.
+cpu () {
+	_out=$1
+	shift
+	"$PYTHON" "$BENCH/measure.py" cpu "$CPU_RUNS" "$CPU_IN" "$_out" -- "$@" ||
+		die "$1 failed"
+}
+
+if wanted tls; then
+	SYSBUNDLE=/etc/ssl/certs/ca-certificates.crt
+	if ! command -v nghttpx >/dev/null 2>&1 ||
+		! command -v openssl >/dev/null 2>&1; then
+		row "HTTPS rows" "-" "-" "-" "-" "-" \
+			"needs nghttpx (nghttp2-proxy) and openssl"
+	elif ! test -f "$SYSBUNDLE"; then
+		row "HTTPS rows" "-" "-" "-" "-" "-" "no $SYSBUNDLE"
+	else
+		# A CA and a certificate for 127.0.0.1, and the CA added to a
+		# copy of the system's store, in both of its forms: the
+		# directory by hash (ms's default where there is one) and the
+		# bundle (curl's default on Debian, with the directory too).
+		mkdir -p "$TMP/tls/store" || exit 1
+		(
+			cd "$TMP/tls" || exit 1
+			openssl req -x509 -newkey ec \
+				-pkeyopt ec_paramgen_curve:P-256 -nodes \
+				-keyout ca.key -out ca.pem -days 2 \
+				-subj '/CN=ms bench CA' &&
+			openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+				-nodes -keyout srv.key -out srv.csr \
+				-subj '/CN=127.0.0.1' &&
+			printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
+			openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
+				-CAcreateserial -out srv.pem -days 2 \
+				-extfile srv.ext &&
+			cp -L /etc/ssl/certs/*.pem store/ 2>/dev/null;
+			cp ca.pem store/ms-bench-ca.pem &&
+			openssl rehash store &&
+			cat "$SYSBUNDLE" ca.pem >bundle.pem
+		) >"$TMP/openssl.log" 2>&1 ||
+			{ cat "$TMP/openssl.log" >&2; die "openssl failed"; }
+		STORE=$TMP/tls/store BUNDLE=$TMP/tls/bundle.pem
+		NCERTS=$(grep -c 'BEGIN CERTIFICATE' "$BUNDLE")
+
+		# One streamed request: mschat with its default trust (the
+		# directory by hash) against curl with its own (the bundle and
+		# the directory), the same request, CPU time from the kernel.
+		mock_start "$TMP/req.json" /dev/null
+		front_start
+		CPU_IN=$IN CPU_RUNS=$RUNS
+		set -- $(cpu "$TMP/tls-ms.out" env SSL_CERT_DIR="$STORE" \
+			"$BUILD/mschat" --base-url "$FRONT_URL" "$PROMPT")
+		A=$1
+		same_answer "$TMP/req.txt" "$TMP/tls-ms.out" "mschat over HTTPS"
+		CPU_IN=/dev/null
+		set -- $(cpu /dev/null curl -sSN --cacert "$BUNDLE" \
+			--capath "$STORE" -H @"$TMP/headers-curl" \
+			--data-binary @"$TMP/body.json" \
+			"$FRONT_URL/chat/completions")
+		B=$1
+		CPU_IN=$IN
+		set -- $(cpu /dev/null env SSL_CERT_FILE="$BUNDLE" \
+			"$BUILD/mschat" --base-url "$FRONT_URL" "$PROMPT")
+		C=$1
+		test "$(awk '$2 != "h2"' "$FRONT_LOG" | wc -l)" = 0 ||
+			die "HTTPS: a request was not HTTP/2"
+		MET=$(calc "'yes' if $A <= 0.5 * $B else 'no'")
+		row "HTTPS/2 streamed answer, CPU" \
+			"$(calc "'%.1f ms' % ($A * 1000)")" \
+			"$(calc "'%.1f ms' % ($B * 1000)") curl" \
+			"$(ratio "$A" "$B")" "<= 0.5x" "$MET" \
+			"user+sys, median of $RUNS; store of $NCERTS CAs by hash, curl: bundle + directory"
+		row "the same, a system with only a bundle" \
+			"$(calc "'%.1f ms' % ($C * 1000)")" \
+			"$(calc "'%.1f ms' % ($B * 1000)") curl" \
+			"$(ratio "$C" "$B")" "-" "-" \
+			"SSL_CERT_FILE: the $NCERTS CAs parsed on every run"
+		# With the callgrind rows (not under a sanitizer build).
+		if test -n "$HAVE_VALGRIND" && wanted callgrind; then
+			A=$(instr SSL_CERT_DIR="$STORE" "$BUILD/mschat" \
+				--base-url "$FRONT_URL" "$PROMPT" <"$IN")
+			B=$(instr curl -sSN --cacert "$BUNDLE" --capath "$STORE" \
+				-H @"$TMP/headers-curl" \
+				--data-binary @"$TMP/body.json" -o /dev/null \
+				"$FRONT_URL/chat/completions")
+			C=$(instr SSL_CERT_FILE="$BUNDLE" "$BUILD/mschat" \
+				--base-url "$FRONT_URL" "$PROMPT" <"$IN")
+			row "instructions, HTTPS/2 streamed answer" "$A" \
+				"$B curl" "$(ratio "$A" "$B")" "-" "-" \
+				"callgrind; with only the bundle: $C"
+		fi
+		front_stop
+		mock_stop
+
+		# A -j 8 job over HTTPS/2 against the same job over plain
+		# HTTP/1.1: connections, CPU time and peak RSS.
+		doc_setup
+		mock_start "$BENCH/echo-200ms.json" /dev/null
+		front_start
+		env SSL_CERT_DIR="$STORE" "$BUILD/mtranslate" -q \
+			--base-url "$FRONT_URL" --context "$CTX" -j $JOBS de \
+			<"$DOC" >"$TMP/tls-doc.md" || die "mtranslate over HTTPS failed"
+		cmp -s "$DOC" "$TMP/tls-doc.md" ||
+			die "mtranslate over HTTPS: the output is not the input"
+		CONNS=$(awk '{ print $1 }' "$FRONT_LOG" | sort -u | wc -l)
+		H2=$(awk '$2 == "h2"' "$FRONT_LOG" | wc -l)
+		CPU_IN=$DOC CPU_RUNS=$LONG_RUNS
+		set -- $(cpu "$TMP/tls-doc.md" env SSL_CERT_DIR="$STORE" \
+			"$BUILD/mtranslate" -q --base-url "$FRONT_URL" \
+			--context "$CTX" -j $JOBS de)
+		A=$1 RA=$2
+		front_stop
+		set -- $(cpu "$TMP/plain-doc.md" "$BUILD/mtranslate" -q \
+			--base-url "$MOCK_URL" --context "$CTX" -j $JOBS de)
+		B=$1 RB=$2
+		mock_stop
+		cmp -s "$DOC" "$TMP/plain-doc.md" ||
+			die "mtranslate over http: the output is not the input"
+		MET=$(calc "'yes' if $CONNS == 1 else 'no'")
+		row "mtranslate ${DOC_MB} MB, $N chunks, -j $JOBS, HTTPS/2: connections" \
+			"$CONNS" "-" "-" "1" "$MET" \
+			"counted by nghttpx; $H2 of $N requests HTTP/2"
+		MET=$(calc "'yes' if $A <= 1.3 * $B else 'no'")
+		row "the same job, CPU" "$(calc "'%.3f s' % $A")" \
+			"$(calc "'%.3f s' % $B") plain HTTP" "$(ratio "$A" "$B")" \
+			"<= 1.3x" "$MET" "user+sys, median of $LONG_RUNS"
+		MET=$(calc "'yes' if $RA <= $RB + 2048 else 'no'")
+		row "the same job, peak RSS" "$(calc "'%.1f MB' % ($RA / 1024)")" \
+			"$(calc "'%.1f MB' % ($RB / 1024)") plain HTTP" \
+			"$(ratio "$RA" "$RB")" "<= plain + 2 MB" "$MET" \
+			"largest of $LONG_RUNS, +$((RA - RB)) KB"
+	fi
 fi
 
 # --- the table ------------------------------------------------------------

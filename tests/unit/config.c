@@ -134,7 +134,12 @@ test_parse(void)
 	    "context_tokens = 32768\n"
 	    "price_in = 0.20\n"
 	    "price_out = 0.60\n"
-	    "dialect = mistral\n",
+	    "ca_file = ~/corp.pem\n"
+	    "ca_path = /etc/corp/certs\n"
+	    "proxy = http://proxy.corp:3128\n"
+	    "dialect = mistral\n"
+	    "[profile direct]\n"
+	    "proxy =\n",
 	    &err);
 	is_int(rc, 0, "full config parses");
 	if (rc != 0)
@@ -163,7 +168,16 @@ test_parse(void)
 		ok(!p->builtin && !p->needs_key && p->key_var == NULL,
 		    "a new profile is not built-in");
 		ok(p->set_model && p->set_base_url, "set_model, set_base_url");
+		is_str(p->ca_file, "~/corp.pem", "ca_file, as written");
+		is_str(p->ca_path, "/etc/corp/certs", "ca_path");
+		is_str(p->proxy, "http://proxy.corp:3128", "proxy");
 	}
+	p = ms_config_profile(&c, "direct");
+	ok(p != NULL && p->proxy != NULL && p->proxy[0] == '\0' &&
+		p->ca_file == NULL && p->ca_path == NULL,
+	    "proxy = (empty): set to none; no trust set");
+	p = ms_config_profile(&c, "openrouter");
+	ok(p != NULL && p->proxy == NULL, "no proxy key: NULL");
 	ok(!c.holds_key, "no api_key literal: holds_key 0");
 	ms_config_release(&c);
 
@@ -243,6 +257,13 @@ static const struct bad bads[] = {
 	    "unterminated header" },
 	{ "jobs = 3\n", "test.conf:1: key outside a section",
 	    "key outside a section" },
+	{ "[profile p]\nca_file =\n", "test.conf:2: ca_file is empty",
+	    "empty ca_file" },
+	{ "[profile p]\nca_path =  \n", "test.conf:2: ca_path is empty",
+	    "empty ca_path" },
+	{ "[default]\nca_file = /x.pem\n",
+	    "test.conf:2: unknown key 'ca_file' in [default]",
+	    "ca_file is a profile's" },
 	{ "[default]\njobs\n", "test.conf:2: expected 'key = value'", "no =" },
 	{ "[default]\n = 3\n", "test.conf:2: empty key", "empty key" },
 	{ "[default]\n\n\njobs = many\n",
@@ -1069,7 +1090,7 @@ test_loopback(void)
 
 /* The variables of one case of the proxy table, "" or NULL for unset. */
 struct penv {
-	const char *http, *https, *HTTPS, *all, *ALL, *no, *NO;
+	const char *http, *https, *HTTPS, *all, *ALL, *no, *NO, *profile;
 };
 
 static void
@@ -1155,6 +1176,21 @@ test_proxy_for(void)
 		    "" },
 		{ "http://[::1]:9/v1", { "http://p:1", .no = "[::1]:8" }, 1,
 		    "http://p:1" },
+		/* A profile's proxy replaces the variables, for any scheme. */
+		{ "https://h/v1",
+		    { NULL, "http://s:1", .all = "http://a:1",
+			.profile = "http://f:1" },
+		    1, "http://f:1" },
+		{ "http://h/v1", { "http://p:1", .profile = "http://f:1" }, 1,
+		    "http://f:1" },
+		/* "" is no proxy, whatever the variables say. */
+		{ "https://h/v1",
+		    { NULL, "http://s:1", "http://S:1", "http://a:1",
+			"http://A:1", .profile = "" },
+		    0, "" },
+		/* no_proxy still holds. */
+		{ "https://h/v1", { .no = "h", .profile = "http://f:1" }, 0,
+		    "" },
 		/* No host: no answer. */
 		{ "not a url", { "http://p:1" }, -1, "" },
 		{ "", { "http://p:1" }, -1, "" },
@@ -1173,6 +1209,7 @@ test_proxy_for(void)
 		e.ALL_PROXY = t[i].e.ALL;
 		e.no_proxy = t[i].e.no;
 		e.NO_PROXY = t[i].e.NO;
+		e.profile = t[i].e.profile;
 		strcpy(out, "junk");
 		r = ms_proxy_for(t[i].url, &e, out, sizeof(out));
 		ok(r == t[i].want && strcmp(out, t[i].proxy) == 0,
