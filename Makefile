@@ -72,7 +72,7 @@ $(B)/ms: $(CMD_OBJ) $(B)/libms.a
 $(TOOLS:%=$(B)/%): $(B)/ms
 	ln -sf ms $@
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -DMS_SRCDIR='"$(CURDIR)"' \
 		$(ALL_LDFLAGS) -o $@ $< \
@@ -106,7 +106,8 @@ check: all $(UNIT_BIN) $(BENCH_BIN)
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_BIN)
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c lib/ms.h
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c $(wildcard lib/*.h) \
+		tests/unit/tokslow.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(DEPCFLAGS) -Ilib -o $@ $< \
 		$(LIB_SRC) $(B)/lib/builtin.c $(DEPLIBS)
