@@ -37,7 +37,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 BENCH_BIN = $(B)/bench/ssebench $(B)/bench/firstbyte $(B)/bench/floor \
-	$(B)/bench/outbench
+	$(B)/bench/outbench $(B)/bench/tokbench
 TOOLS = mschat msummarize mtranslate
 MAN1 = ms.1 mschat.1 msummarize.1 mtranslate.1
 MAN5 = ms-template.5 ms-config.5
@@ -79,11 +79,15 @@ $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libms.a
 		$(B)/libms.a $(DEPLIBS)
 
 # The programs make bench runs (built by make check too, so they keep
-# compiling): ssebench and outbench use libms; floor is libcurl alone, on purpose.
+# compiling): ssebench, outbench and tokbench use libms; floor is libcurl
+# alone, on purpose.
 $(B)/bench/ssebench: tests/bench/ssebench.c lib/ms.h $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
 $(B)/bench/outbench: tests/bench/outbench.c lib/ms.h $(B)/libms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
+$(B)/bench/tokbench: tests/bench/tokbench.c lib/ms.h $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
 $(B)/bench/firstbyte: tests/bench/firstbyte.c $(B)/.flags
