@@ -37,7 +37,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 BENCH_BIN = $(B)/bench/ssebench $(B)/bench/firstbyte $(B)/bench/floor \
-	$(B)/bench/outbench
+	$(B)/bench/outbench $(B)/bench/tokbench
 TOOLS = mschat msummarize mtranslate
 MAN1 = ms.1 mschat.1 msummarize.1 mtranslate.1
 MAN5 = ms-template.5 ms-config.5
@@ -72,18 +72,22 @@ $(B)/ms: $(CMD_OBJ) $(B)/libms.a
 $(TOOLS:%=$(B)/%): $(B)/ms
 	ln -sf ms $@
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libms.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -DMS_SRCDIR='"$(CURDIR)"' \
 		$(ALL_LDFLAGS) -o $@ $< \
 		$(B)/libms.a $(DEPLIBS)
 
 # The programs make bench runs (built by make check too, so they keep
-# compiling): ssebench and outbench use libms; floor is libcurl alone, on purpose.
+# compiling): ssebench, outbench and tokbench use libms; floor is libcurl
+# alone, on purpose.
 $(B)/bench/ssebench: tests/bench/ssebench.c lib/ms.h $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
 $(B)/bench/outbench: tests/bench/outbench.c lib/ms.h $(B)/libms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
+$(B)/bench/tokbench: tests/bench/tokbench.c lib/ms.h $(B)/libms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libms.a $(DEPLIBS)
 $(B)/bench/firstbyte: tests/bench/firstbyte.c $(B)/.flags
@@ -106,14 +110,17 @@ check: all $(UNIT_BIN) $(BENCH_BIN)
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_BIN)
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c lib/ms.h
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/lib/builtin.c $(wildcard lib/*.h) \
+		tests/unit/tokslow.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(DEPCFLAGS) -Ilib -o $@ $< \
 		$(LIB_SRC) $(B)/lib/builtin.c $(DEPLIBS)
 
+# lib/tokvocab.c is generated (tools/vocab.mjs): tables of numbers.
 format-check:
-	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c cmd/*.h \
-		tests/unit/*.c tests/unit/*.h tests/bench/*.c
+	clang-format --dry-run --Werror $(filter-out lib/tokvocab.c,$(LIB_SRC)) \
+		lib/*.h cmd/*.c cmd/*.h tests/unit/*.c tests/unit/*.h \
+		tests/bench/*.c
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

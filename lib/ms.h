@@ -302,6 +302,32 @@ size_t ms_tokens_estimate(const char *, size_t);
 /* The same in quarter tokens, which add up across pieces of a text. */
 size_t ms_tokens_quarters(const char *, size_t);
 /*
+ * The exact number of tokens of Mistral's tokenizer for the len bytes of
+ * text, as the npm package mistral-tokenizer-js 1.0.0 counts them with
+ * encode(text, false, false) (tests/tokens/counts.tsv): no BOS, no EOS,
+ * and no space put before the text, so the text's own spaces only.  Bytes
+ * that are not UTF-8 count as Node's Buffer.toString('utf8') reads them:
+ * U+FFFD for each maximal invalid sequence; a NUL byte is a character.
+ * Never fails and allocates nothing (38 KB of stack); time linear in len.
+ *
+ * The count is for the text as one message content.  Counts of pieces add
+ * up to the count of the whole when each cut is before a space that
+ * follows a character other than a space, or wherever no token can span
+ * (either side of a digit, a tab, a line feed); a cut inside a word or a
+ * run of spaces can differ by a few tokens.  A text that the
+ * API sees after a space (as the tokenizer's own dummy prefix, or "[INST]
+ * " of the chat template, put it) can differ in its first word only: the
+ * count of "hello" is 1, that of " hello" 2, and " grabbed" is 1 where
+ * "grabbed" is 3.
+ */
+size_t ms_tokens_count(const char *text, size_t len);
+/*
+ * Internal to libms (and its tests): the tokens themselves.  Writes the
+ * ids of the first max tokens of text to ids (ids may be NULL when max is
+ * 0) and returns the count of all, as ms_tokens_count.
+ */
+size_t ms__tokens_encode(const char *text, size_t len, int *ids, size_t max);
+/*
  * Internal to libms: the letter class of the character at s (n > 0 bytes
  * left) as ms_tokens_quarters sees it, so that the chunker prices a space
  * before a word exactly as the estimate does.

@@ -2,6 +2,8 @@
 #ifndef MS_TEST_H
 #define MS_TEST_H
 
+#include <stddef.h>
+
 struct ms_resp;
 
 /*
@@ -11,6 +13,27 @@ struct ms_resp;
 void ms_resp_test_slow(struct ms_resp *, int on);
 /* The events the fast path has read since ms_resp_init. */
 long ms_resp_test_fast(const struct ms_resp *);
+
+/*
+ * The work of the token encoder (lib/tokenize.c), added to by
+ * ms_tokens_test_encode.
+ */
+struct ms_tok_work {
+	size_t runs;	/* byte-pair encodings of a window */
+	size_t symbols; /* characters in them */
+	size_t lookups; /* of a pair in the merge table */
+	size_t cuts;	/* segments longer than the window cut */
+	size_t guesses; /* of those, at a boundary no check confirmed */
+};
+/*
+ * ms__tokens_encode with a window of the given characters (clamped to 64
+ * to 1024; 1024 is ms_tokens_count's), counting its work in *work
+ * (may be NULL).
+ */
+size_t ms_tokens_test_encode(const char *, size_t, int *ids, size_t max,
+    size_t window, struct ms_tok_work *work);
+/* The bytes of stack the encoder's state takes. */
+size_t ms_tokens_test_stack(void);
 
 /*
  * 1 when dir holds certificates by subject hash ("5ad8a5d6.0", as

@@ -8,9 +8,10 @@
  * letters and one more per 2.7 letters after that, each accented letter
  * one more; Cyrillic words one per 1.8 letters; digits, punctuation and
  * a space before anything but a word one each; other scripts one and a
- * half per character; joiners, variation selectors and characters outside
- * the Basic Multilingual Plane (emoji) as many as their UTF-8 bytes, since
- * they fall back to bytes.  Costs are counted in quarter tokens.
+ * half per character; joiners, variation selectors, full-width digits and
+ * letters and characters outside the Basic Multilingual Plane (emoji) as
+ * many as their UTF-8 bytes, since they fall back to bytes; a byte that is
+ * not UTF-8 one.  Costs are counted in quarter tokens.
  */
 #include "ms.h"
 
@@ -38,9 +39,14 @@ decode(const unsigned char *s, size_t n, size_t *len)
 		}
 		c = (c << 6) | (s[i] & 0x3F);
 	}
-	/* An overlong form is no character: "\xC0\xA0" is not a space. */
+	/*
+	 * An overlong form is no character: "\xC0\xA0" is not a space; nor
+	 * is a surrogate or a code point past U+10FFFF, whose every byte the
+	 * tokenizer reads as a U+FFFD of its own.
+	 */
 	if ((k == 2 && c < 0x80) || (k == 3 && c < 0x800) ||
-	    (k == 4 && c < 0x10000)) {
+	    (k == 4 && c < 0x10000) || (c >= 0xD800 && c < 0xE000) ||
+	    c > 0x10FFFF) {
 		*len = 1;
 		return 0xFFFD;
 	}
@@ -78,6 +84,14 @@ ms__letter_at(const char *s, size_t n)
 	size_t k;
 
 	return letter_class(decode((const unsigned char *)s, n, &k));
+}
+
+/* Full-width digits and letters, which the vocabulary has not. */
+static int
+is_fullwidth_alnum(unsigned long c)
+{
+	return (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
+	    (c >= 0xFF41 && c <= 0xFF5A);
 }
 
 static int
@@ -156,7 +170,8 @@ ms_tokens_quarters(const char *str, size_t len)
 		else if (c < 0x800)
 			q += 6;
 		else if ((c >= 0x2000 && c < 0x2070) ||
-		    (c >= 0x20D0 && c < 0x2100) || (c >= 0xFE00 && c < 0xFE10))
+		    (c >= 0x20D0 && c < 0x2100) ||
+		    (c >= 0xFE00 && c < 0xFE10) || is_fullwidth_alnum(c))
 			q += 12;
 		else if (c < 0x10000 && c != 0xFFFD)
 			q += 6;

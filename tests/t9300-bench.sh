@@ -6,11 +6,11 @@
 test_description='the benchmark script runs and prints one table'
 . "$(dirname "$0")/lib.sh"
 
-ROWS='startup request latency stream rss callgrind long tls'
+ROWS='startup request latency stream rss callgrind long tls tokens'
 # valgrind cannot run a binary built with AddressSanitizer.
 if grep -q fsanitize "$MS_BUILD/.flags" 2>/dev/null ||
 	! test_have_prereq valgrind; then
-	ROWS='startup request latency stream rss long tls'
+	ROWS='startup request latency stream rss long tls tokens'
 fi
 
 if ! test_have_prereq hyperfine jq curl python3 || ! test -x /usr/bin/time
@@ -37,7 +37,10 @@ test_expect_success 'make bench runs every row and prints one table' '
 	test_grep "^HTTPS/2 streamed answer, CPU  " table &&
 	test_grep "^mtranslate .* -j 8, HTTPS/2: connections  *1  " table &&
 	test_grep "^the same job, CPU  " table &&
-	test_grep "^the same job, peak RSS  " table
+	test_grep "^the same job, peak RSS  " table &&
+	test_grep "^tokens: corpus, 1 MB, one core  " table &&
+	test_grep "^tokens: one run of 1 MB of spaces  " table &&
+	test_grep "^tokens: static tables  *[0-9.]* KB  " table
 '
 
 test_expect_success 'each goal says whether it is met' '
@@ -47,7 +50,8 @@ test_expect_success 'each goal says whether it is met' '
 	test_grep "<= 1.0x  *\(yes\|no\)  " rows &&
 	test_grep "< 1 ms  *\(yes\|no\)  " rows &&
 	test_grep ">= 300000  *\(yes\|no\)  " rows &&
-	test_grep "<= 8 MB  *\(yes\|no\)  " rows
+	test_grep "<= 8 MB  *\(yes\|no\)  " rows &&
+	test_grep ">= 20 MB/s  *\(yes\|no\)  " rows
 '
 
 case " $ROWS " in *" callgrind "*)

@@ -43,6 +43,15 @@
 #                (build/bench/outbench), and the SSE parser on 100 MB of
 #                3 MiB lines in 16 KiB reads (ssebench --lines); goals
 #                >= 10 MB/s and >= 100 MB/s.
+#   tokens       the exact token count, ms_tokens_count, on one core (CPU
+#                time, build/bench/tokbench): the corpus of tests/tokens
+#                repeated to TOK_MB MiB, whole and line by line, a base64
+#                line and one run of spaces (the text that fills the
+#                encoder's window); goal >= 20 MB/s on the corpus.  The
+#                reference, line by line, is mistral-tokenizer-js under
+#                Node.js (tokbench.mjs), when MISTRAL_TOKENIZER names the
+#                package's directory.  Also the size of the static tables
+#                and the stack a count takes.
 #   peak RSS     of the request row (GNU time's maximum resident set
 #                size, the largest of 3 runs): mschat, and the largest
 #                process of the curl | jq pipeline; goal <= 8 MB.  The row
@@ -82,7 +91,7 @@
 #
 # Settings (environment): MS_BUILD (default build); BENCH_ROWS, the row
 # groups to run (default "startup request latency stream rss callgrind
-# long hostile tls"); BENCH_RUNS (hyperfine runs of the request row, default 30; the
+# long hostile tls tokens"); BENCH_RUNS (hyperfine runs of the request row, default 30; the
 # mtranslate rows take the median of 3); BENCH_CHUNKS (default 32);
 # BENCH_SUMMARIZE_MB (default 1024); BENCH_SLOW_MB (default 256);
 # BENCH_QUICK=1 (a few runs of everything and small inputs: to see that
@@ -97,19 +106,19 @@ ROOT=$(pwd)
 BENCH=$ROOT/tests/bench
 BUILD=${MS_BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long hostile tls}
+ROWS_WANTED=${BENCH_ROWS:-startup request latency stream rss callgrind long hostile tls tokens}
 if test "${BENCH_QUICK:-}" = 1; then
 	RUNS=${BENCH_RUNS:-3} LONG_RUNS=1 STARTUP_RUNS=10 LATENCY_RUNS=3
 	CHUNKS=${BENCH_CHUNKS:-16} SUM_MB=${BENCH_SUMMARIZE_MB:-4}
 	SLOW_MB=${BENCH_SLOW_MB:-4} SSE_EVENTS=2000 SSE_SECONDS=0.2
 	DOC_BYTES=262144 SLOW_DELAY=1 HOSTILE_BLANKS=100000 HOSTILE_LINE=1000000
-	HOSTILE_SSE_MB=10
+	HOSTILE_SSE_MB=10 TOK_MB=1 TOK_REF_MB=1
 else
 	RUNS=${BENCH_RUNS:-30} LONG_RUNS=3 STARTUP_RUNS=300 LATENCY_RUNS=31
 	CHUNKS=${BENCH_CHUNKS:-32} SUM_MB=${BENCH_SUMMARIZE_MB:-1024}
 	SLOW_MB=${BENCH_SLOW_MB:-256} SSE_EVENTS=200000 SSE_SECONDS=3
 	DOC_BYTES=2097152 SLOW_DELAY=5 HOSTILE_BLANKS=5000000
-	HOSTILE_LINE=100000000 HOSTILE_SSE_MB=100
+	HOSTILE_LINE=100000000 HOSTILE_SSE_MB=100 TOK_MB=16 TOK_REF_MB=2
 fi
 REQ_DELTAS=250
 JOBS=8
@@ -121,7 +130,7 @@ die () {
 }
 
 for t in ms mschat mtranslate msummarize bench/ssebench bench/firstbyte \
-	bench/floor; do
+	bench/floor bench/tokbench; do
 	test -x "$BUILD/$t" || die "no $BUILD/$t: run make bench"
 done
 for t in hyperfine curl jq; do
@@ -835,6 +844,51 @@ if wanted tls; then
 			"$(ratio "$RA" "$RB")" "<= plain + 2 MB" "$MET" \
 			"largest of $LONG_RUNS, +$((RA - RB)) KB"
 	fi
+fi
+
+# --- exact token counts ---------------------------------------------------
+
+if wanted tokens; then
+	"$BUILD/bench/tokbench" "$TOK_MB" "$ROOT"/tests/tokens/corpus/* \
+		>"$TMP/tokbench" || die "tokbench failed"
+	REF=-
+	if test -n "${MISTRAL_TOKENIZER:-}" && command -v node >/dev/null 2>&1
+	then
+		# shellcheck disable=SC2046 # four words
+		set -- $(node "$BENCH/tokbench.mjs" "$TOK_REF_MB" \
+			"$ROOT"/tests/tokens/corpus/*) || die "tokbench.mjs failed"
+		REF=$4
+	fi
+	while read -r name bytes tokens secs rate; do
+		test "$name" = tables ||
+			mbs=$(calc "'%.1f MB/s' % ($rate / 1e6)")
+		case $name in
+		corpus)
+			MET=$(calc "'yes' if $rate >= 20e6 else 'no'")
+			row "tokens: corpus, $TOK_MB MB, one core" "$mbs" "-" "-" \
+				">= 20 MB/s" "$MET" "tokbench, CPU time, $tokens tokens" ;;
+		corpus-lines)
+			if test "$REF" = -; then
+				row "tokens: the same, line by line" "$mbs" "-" "-" \
+					"-" "-" "tokbench; no MISTRAL_TOKENIZER for the reference"
+			else
+				row "tokens: the same, line by line" "$mbs" \
+					"$(calc "'%.2f MB/s' % ($REF / 1e6)") js" \
+					"$(ratio "$REF" "$rate")" "-" "-" \
+					"reference: mistral-tokenizer-js, $TOK_REF_MB MB, $(node --version)"
+			fi ;;
+		base64)
+			row "tokens: a line of base64, $TOK_MB MB" "$mbs" "-" "-" \
+				"-" "-" "tokbench, $tokens tokens" ;;
+		spaces)
+			row "tokens: one run of $TOK_MB MB of spaces" "$mbs" "-" \
+				"-" "-" "-" "every window cut where its encodings agree" ;;
+		tables)
+			row "tokens: static tables" \
+				"$(calc "'%.1f KB' % ($bytes / 1024)")" "-" "-" "-" "-" \
+				"read-only data; $(calc "'%.1f KB' % ($tokens / 1024)") of stack a count" ;;
+		esac
+	done <"$TMP/tokbench"
 fi
 
 # --- the table ------------------------------------------------------------
