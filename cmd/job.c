@@ -97,6 +97,7 @@ next_chunk(struct job *j, struct ms_chunk *ck, struct ms_error *err)
 			/* A file of its own: no chunk runs into the next. */
 			ms_chunker_release(&j->ck);
 			ms_chunker_init(&j->ck, j->budget);
+			j->ck.tokenizer = j->p->tokenizer;
 			input_next_file(j->in);
 			continue;
 		}
@@ -307,6 +308,8 @@ dry_run(struct job *j, const char *text, size_t len, int fenced)
 	auth_show(j->p);
 	if (text != NULL) {
 		job_answer(j, &j->p->tpl, text, len, fenced, 0);
+		if (j->status == 0 && j->p->o->usage)
+			job_dry_report(j);
 		return j->status;
 	}
 	j->has_pending = 0;
@@ -318,6 +321,8 @@ dry_run(struct job *j, const char *text, size_t len, int fenced)
 		}
 		take(j, &ck);
 	}
+	if (j->status == 0 && j->p->o->usage)
+		job_dry_report(j);
 	return j->status;
 }
 
@@ -368,6 +373,7 @@ job_run(const struct plan *p, struct input *in, const char *text, size_t len,
 		status = fits(&j, text, len);
 	} else if ((status = budget(&j)) == 0) {
 		ms_chunker_init(&j.ck, j.budget);
+		j.ck.tokenizer = p->tokenizer;
 		status = first_chunk(&j, &nothing);
 	}
 	if (status != 0 || nothing)

@@ -23,6 +23,7 @@ static const struct builtin {
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
 static const char usage_ms[] = "usage: ms TOOL|TEMPLATE [options] [ARG ...]\n"
+			       "       ms tokens [options] [FILE ...]\n"
 			       "       ms --list\n"
 			       "       ms --show-template NAME\n"
 			       "       ms -h | --help | -V | --version\n";
@@ -37,7 +38,8 @@ usage(int status)
 	if (status == 0)
 		printf(
 		    "\nTools: chat (mschat), summarize (msummarize), "
-		    "translate (mtranslate).\nAny other NAME runs the template "
+		    "translate (mtranslate).\nms tokens counts the tokens of "
+		    "its input.\nAny other NAME runs the template "
 		    "NAME; see ms --list.\n");
 	return status;
 }
@@ -264,6 +266,10 @@ ms_main(int argc, char *argv[])
 			msg_prog = tools[i].link;
 			return tools[i].fn(argc - 1, argv + 1);
 		}
+	if (strcmp(argv[1], "tokens") == 0) {
+		msg_prog = "ms tokens";
+		return cmd_tokens(argc - 1, argv + 1);
+	}
 	return cmd_template(argv[1], argc - 1, argv + 1);
 }
 

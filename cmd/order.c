@@ -153,9 +153,9 @@ resplit(struct job *j, struct piece *pc)
 	struct piece *a, *b;
 	struct ms_error err;
 	size_t tokens =
-	    ms_tokens_estimate(pc->text + pc->head, pc->tail - pc->head);
+	    plan_tokens(j->p, pc->text + pc->head, pc->tail - pc->head);
 
-	if (job_halves(pc->text, pc->len, tokens, ck) == -1) {
+	if (job_halves(j->p, pc->text, pc->len, tokens, ck) == -1) {
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "the answer to a chunk of about %zu tokens was cut short "
 		    "(finish_reason \"length\") and it cannot be cut smaller; "

@@ -47,15 +47,25 @@ int
 job_submit(struct job *j, struct piece *pc, const struct ms_template *t,
     const char *input, size_t len)
 {
+	int cost = j->dry && j->p->o->usage;
 	struct ms_error err;
+	size_t tokens = 0;
 
 	ms_error_clear(&err);
-	if (plan_request(j->p, t, input, len, &pc->body, NULL, &err) == -1) {
+	if (plan_request(j->p, t, input, len, &pc->body, cost ? &tokens : NULL,
+		&err) == -1) {
 		job_fail(j, msg_status(err.kind), &err);
 		return -1;
 	}
 	if (j->dry) {
 		int rc;
+
+		/* -n -u: what the request will cost, before it is sent. */
+		if (cost) {
+			j->dry_tokens += tokens;
+			msg_err("usage: request %zu: %zu tokens in", ++j->made,
+			    tokens);
+		}
 
 		if (ms_buf_addch(&pc->body, '\n') == -1)
 			rc = MS_ESOFTWARE, errno = ENOMEM;
@@ -143,6 +153,25 @@ job_usage_add(struct job *j, const struct ms_resp *r, int attempts)
 }
 
 void
+job_dry_report(const struct job *j)
+{
+	const struct ms_profile *f = j->p->prof;
+	char cost[96] = "cost unknown (no price_in)";
+
+	if (f->price_in >= 0)
+		snprintf(cost, sizeof(cost), "$%.6f for the input",
+		    (double)j->dry_tokens * f->price_in / 1e6);
+	msg_err("usage: %zu request%s, %zu tokens in (%s), %s; the answers "
+		"%sare not counted",
+	    j->made, j->made == 1 ? "" : "s", j->dry_tokens,
+	    j->p->tokenizer == MS_TOKENIZER_MISTRAL ? "counted" : "estimated",
+	    cost,
+	    j->p->mode == LONG_SUMMARIZE && j->made > 1
+		? "and the summaries of the summaries "
+		: "");
+}
+
+void
 job_usage_report(const struct job *j)
 {
 	const struct usage *u = &j->u;
@@ -162,12 +191,14 @@ job_usage_report(const struct job *j)
 }
 
 int
-job_halves(const char *text, size_t len, size_t tokens, struct ms_chunk ck[2])
+job_halves(const struct plan *p, const char *text, size_t len, size_t tokens,
+    struct ms_chunk ck[2])
 {
 	struct ms_chunker k;
 	int n = 0;
 
 	ms_chunker_init(&k, tokens / 2 + 1);
+	k.tokenizer = p->tokenizer;
 	if (ms_chunker_feed(&k, text, len) == 0) {
 		ms_chunker_finish(&k);
 		if (tokens >= 8 && ms_chunker_next(&k, &ck[0]) == 1) {

@@ -83,6 +83,7 @@ struct job {
 	int dry;
 	int progress;
 	size_t made, finished, shown_made, shown_finished;
+	size_t dry_tokens; /* -n -u: the input tokens of the requests */
 	struct usage u;
 };
 
@@ -103,10 +104,12 @@ void job_answer(struct job *, const struct ms_template *, const char *text,
 /* The answer arrived; cut: for length, and not what the user asked. */
 void job_answer_done(struct job *, struct piece *, int cut);
 /*
- * Two halves of text (of about tokens tokens), cut where the chunker
- * would cut: 0, or -1 when it cannot be cut smaller.
+ * Two halves of text (of about tokens tokens, as p counts them), cut
+ * where the chunker would cut: 0, or -1 when it cannot be cut smaller.
  */
-int job_halves(
-    const char *text, size_t len, size_t tokens, struct ms_chunk ck[2]);
+/* -n -u: the requests, their input tokens and what these cost. */
+void job_dry_report(const struct job *);
+int job_halves(const struct plan *p, const char *text, size_t len,
+    size_t tokens, struct ms_chunk ck[2]);
 
 #endif

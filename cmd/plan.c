@@ -297,7 +297,7 @@ trust(struct plan *p, struct ms_error *err)
 }
 
 int
-plan_resolve(struct plan *p, const struct opts *o, struct ms_error *err)
+plan_target(struct plan *p, const struct opts *o, struct ms_error *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->o = o;
@@ -307,8 +307,16 @@ plan_resolve(struct plan *p, const struct opts *o, struct ms_error *err)
 	ms_buf_init(&p->tdir);
 	ms_buf_init(&p->ca_file);
 	ms_buf_init(&p->ca_path);
-	if (load_config(p, err) == -1 || target(p, o, err) == -1 ||
-	    templates(p, o, err) == -1)
+	if (load_config(p, err) == -1 || target(p, o, err) == -1)
+		return -1;
+	p->tokenizer = ms_tokenizer_for(p->prof, p->model, &p->tokenizer_why);
+	return 0;
+}
+
+int
+plan_resolve(struct plan *p, const struct opts *o, struct ms_error *err)
+{
+	if (plan_target(p, o, err) == -1 || templates(p, o, err) == -1)
 		return -1;
 	params(p, o);
 	if (trust(p, err) == -1)
@@ -319,7 +327,27 @@ plan_resolve(struct plan *p, const struct opts *o, struct ms_error *err)
 	msg_info("profile %s, model %s, dialect %s, context %ld", p->prof->name,
 	    p->model && *p->model ? p->model : "(server's)",
 	    ms_dialect_name(p->dialect), p->context);
+	msg_info("tokens: %s", plan_tokenizer(p));
 	return 0;
+}
+
+const char *
+plan_tokenizer(const struct plan *p)
+{
+	if (p->tokenizer == MS_TOKENIZER_MISTRAL)
+		return p->tokenizer_why == MS_TOKENIZER_SET
+		    ? "counted by Mistral's tokenizer (tokenizer = mistral)"
+		    : "counted by Mistral's tokenizer";
+	return p->tokenizer_why == MS_TOKENIZER_SET
+	    ? "estimated (tokenizer = estimate)"
+	    : "estimated (no tokenizer known for the model; see tokenizer "
+	      "in ms-config(5))";
+}
+
+size_t
+plan_tokens(const struct plan *p, const char *s, size_t n)
+{
+	return ms_tokens(p->tokenizer, s, n);
 }
 
 void
@@ -411,7 +439,7 @@ plan_request(const struct plan *p, const struct ms_template *t,
 	/* Each message costs a few tokens of framing. */
 	for (i = 0; i < n; i++)
 		tok +=
-		    ms_tokens_estimate(msgs[i].text, strlen(msgs[i].text)) + 8;
+		    plan_tokens(p, msgs[i].text, strlen(msgs[i].text)) + 8;
 	if (tokens != NULL)
 		*tokens = tok;
 	rq = p->rq;

@@ -18,6 +18,8 @@ struct plan {
 	struct ms_template part; /* summarize-part, for long input */
 	const char *base_url, *model;
 	enum ms_dialect dialect;
+	enum ms_tokenizer tokenizer; /* how its tokens are counted */
+	int tokenizer_why;	     /* MS_TOKENIZER_SET ... */
 	enum long_mode mode;
 	long context;
 	size_t jobs;
@@ -34,6 +36,11 @@ struct plan {
 
 /* Every precedence rule, in one place; -1 with err set on failure. */
 int plan_resolve(struct plan *, const struct opts *, struct ms_error *);
+/*
+ * Only the config file, the profile, the base URL, the model and how its
+ * tokens are counted (ms tokens); release with plan_release.
+ */
+int plan_target(struct plan *, const struct opts *, struct ms_error *);
 void plan_release(struct plan *);
 /*
  * The request of template t around input, appended to body (when not
@@ -42,6 +49,10 @@ void plan_release(struct plan *);
 int plan_request(const struct plan *, const struct ms_template *t,
     const char *input, size_t len, struct ms_buf *body, size_t *tokens,
     struct ms_error *);
+/* How the plan counts tokens, in words, for -v. */
+const char *plan_tokenizer(const struct plan *);
+/* The tokens of a text as the plan's model counts them. */
+size_t plan_tokens(const struct plan *, const char *, size_t);
 /* The directory of the user's templates into dir: 0, or -1 when none. */
 int plan_template_dir(struct ms_buf *dir);
 

@@ -75,7 +75,7 @@ append(struct job *j, int L, const char *s, size_t n)
 		n--;
 	if (n == 0)
 		return;
-	t = ms_tokens_estimate(s, n) + 1;
+	t = plan_tokens(j->p, s, n) + 1;
 	if (lv->acc.len > 0 && lv->acc_tokens + t > j->budget) {
 		reduce(j, L + 1, lv->acc.data, lv->acc.len);
 		ms_buf_reset(&lv->acc);
@@ -103,8 +103,8 @@ redo(struct job *j, struct piece *pc)
 	struct piece *part;
 	int i;
 
-	if (job_halves(pc->input, pc->ilen,
-		ms_tokens_estimate(pc->input, pc->ilen), ck) == -1) {
+	if (job_halves(j->p, pc->input, pc->ilen,
+		plan_tokens(j->p, pc->input, pc->ilen), ck) == -1) {
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "a partial summary was cut short (finish_reason "
 		    "\"length\") and its text cannot be cut smaller; raise "
@@ -138,7 +138,7 @@ reduce_redo_whole(struct job *j, const char *text, size_t len)
 	/* Not the answer yet: the summaries of the parts come first. */
 	j->final_started = 0;
 	j->progress = isatty(STDERR_FILENO) && !j->p->o->quiet;
-	if (job_halves(text, len, ms_tokens_estimate(text, len), ck) == -1) {
+	if (job_halves(j->p, text, len, plan_tokens(j->p, text, len), ck) == -1) {
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "the summary was cut short (finish_reason \"length\") "
 		    "and the text cannot be cut smaller; raise --max-tokens "

@@ -36,5 +36,7 @@ int cmd_chat(int argc, char *argv[]);
 int cmd_summarize(int argc, char *argv[]);
 int cmd_translate(int argc, char *argv[]);
 int cmd_template(const char *name, int argc, char *argv[]);
+/* ms tokens: not a tool that sends; the input's token count. */
+int cmd_tokens(int argc, char *argv[]);
 
 #endif

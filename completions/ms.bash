@@ -13,6 +13,7 @@ _ms_common_long='--model --profile --base-url --system --template --var
 	--help --version'
 _ms_summarize_opts='-l --length -F --format -L --lang --focus'
 _ms_translate_opts='-f --from -t --to'
+_ms_tokens_opts='-P --profile -m --model -v --verbose -q --quiet -h --help'
 _ms_langs='ar bg bn ca cs cy da de el en en-GB en-US es et eu fa fi fr ga gl
 	he hi hr hu id is it ja ko lt lv ms mt nb nl no pl pt pt-BR pt-PT ro ru
 	sk sl sr sv sw ta th tl tr uk ur vi zh zh-CN zh-TW'
@@ -142,7 +143,7 @@ _ms()
 			-*)	;;
 			*)
 				case $w in
-				chat|summarize|translate) tool=$w ;;
+				chat|summarize|translate|tokens) tool=$w ;;
 				*) tool=template ;;
 				esac
 				first=$((i + 1))
@@ -155,7 +156,7 @@ _ms()
 			elif [[ $cur == -* ]]; then
 				_ms_reply "--list --show-template -h --help -V --version" "$cur"
 			else
-				_ms_reply "$(_ms_list "$cmd")" "$cur"
+				_ms_reply "$(_ms_list "$cmd") tokens" "$cur"
 			fi
 			return 0
 		fi
@@ -197,6 +198,7 @@ _ms()
 		case $tool in
 		summarize)	opts="$opts $_ms_summarize_opts" ;;
 		translate)	opts="$opts $_ms_translate_opts" ;;
+		tokens)		opts=$_ms_tokens_opts ;;
 		esac
 		local IFS=$' \t\n'
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -204,7 +206,7 @@ _ms()
 	fi
 
 	case $tool in
-	summarize)
+	summarize|tokens)
 		_ms_files "$cur" ;;
 	translate)
 		if [[ -z $gotto ]] && (( noperands == 0 )); then

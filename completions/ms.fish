@@ -64,8 +64,8 @@ function __ms_takes_arg
         -L --lang --focus -f --from -t --to --show-template
 end
 
-# The tool of the command line: chat, summarize, translate, template (a
-# user template run as a tool), or nothing for "ms" before its first word.
+# The tool of the command line: chat, summarize, translate, tokens,
+# template (a user template run as a tool), or nothing for "ms" before its first word.
 function __ms_tool
     set -l words (commandline -opc)
     switch (basename -- $words[1])
@@ -93,7 +93,7 @@ function __ms_tool
             case --show-template
                 set skip 1
             case '-*'
-            case chat summarize translate
+            case chat summarize translate tokens
                 echo $w
                 return
             case '*'
@@ -202,12 +202,19 @@ __ms_translate mtranslate true
 
 # ms TOOL|TEMPLATE [options] [ARG ...]
 complete -c ms -n __ms_no_tool -f -a '(__ms_templates)'
+complete -c ms -n __ms_no_tool -f -a tokens -d 'Count the tokens of the input'
 complete -c ms -n __ms_no_tool -l list -d 'List the tools and templates'
 complete -c ms -n __ms_no_tool -l show-template -x -a '(__ms_templates)' -d 'Print a template'
 complete -c ms -n __ms_no_tool -s h -l help -d 'Print usage and exit'
 complete -c ms -n __ms_no_tool -s V -l version -d 'Print the version and exit'
 complete -c ms -n '__ms_is chat template' -f
-__ms_common ms 'not __ms_no_tool'
+__ms_common ms 'not __ms_no_tool; and not __ms_is tokens'
+# ms tokens [-qv] [-P PROFILE] [-m MODEL] [FILE ...]
+complete -c ms -n '__ms_is tokens' -s P -l profile -x -a '(__ms_profiles)' -d 'Provider profile'
+complete -c ms -n '__ms_is tokens' -s m -l model -x -d 'Model id'
+complete -c ms -n '__ms_is tokens' -s v -l verbose -d 'How tokens are counted, the estimate and the cost'
+complete -c ms -n '__ms_is tokens' -s q -l quiet -d 'Print no message but errors'
+complete -c ms -n '__ms_is tokens' -s h -l help -d 'Print usage and exit'
 __ms_summarize ms '__ms_is summarize'
 __ms_translate ms '__ms_is translate'
 

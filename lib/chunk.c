@@ -86,14 +86,36 @@ join(const char *s, size_t n, size_t end)
 }
 
 /*
+ * What the piece [start, end) of a line of n bytes costs, in quarter
+ * tokens.  Estimated, pieces add up with the price of the join.  Counted
+ * exactly, a space goes with the word after it, as the tokenizer has it
+ * (" world"): a cut before such a space is one no token spans, so the
+ * counts of the pieces add up to the count of the line.
+ */
+static size_t
+piece_cost(enum ms_tokenizer t, const char *str, size_t n, size_t start,
+    size_t end)
+{
+	if (t == MS_TOKENIZER_ESTIMATE)
+		return ms_tokens_quarters(str + start, end - start) +
+		    4 * join(str, n, end);
+	if (start > 0 && str[start - 1] == ' ')
+		start--;
+	if (end < n && end > start && str[end - 1] == ' ')
+		end--;
+	return 4 * ms_tokens_count(str + start, end - start);
+}
+
+/*
  * Within one line too long for a chunk: the longest run of whole
  * sentences that fits, else of whole words, else of characters (at least
- * one).  Pieces are summed, which never undercounts.  A cut depends only
+ * one).  Pieces are summed, which never undercounts the estimate.  A cut depends only
  * on the text up to it and the byte after it, so it is the same however
  * the input arrives; 0 means more of the line is needed to choose.
  */
 static size_t
-fit_line(const char *str, size_t n, size_t budget, int final)
+fit_line(enum ms_tokenizer t, const char *str, size_t n, size_t budget,
+    int final)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, start, end, sum, best, k, lo, hi, mid;
@@ -111,8 +133,7 @@ fit_line(const char *str, size_t n, size_t budget, int final)
 				continue;
 			if (end >= n && !final)
 				break;
-			sum += ms_tokens_quarters(str + start, end - start) +
-			    4 * join(str, n, end);
+			sum += piece_cost(t, str, n, start, end);
 			if (sum > 4 * budget) {
 				over = 1;
 				break;
@@ -121,8 +142,7 @@ fit_line(const char *str, size_t n, size_t budget, int final)
 			i = end - 1;
 		}
 		if (!over && !final &&
-		    sum + ms_tokens_quarters(str + start, n - start) <=
-			4 * budget)
+		    sum + piece_cost(t, str, n, start, n) <= 4 * budget)
 			return 0; /* the next piece may still end in time */
 		if (best > 0)
 			return best;
@@ -135,7 +155,7 @@ fit_line(const char *str, size_t n, size_t budget, int final)
 	lo = 0;
 	for (k = 1;; k *= 2) {
 		hi = boundary(s, n, k < n ? k : n);
-		if (ms_tokens_estimate(str, hi) > budget)
+		if (ms_tokens(t, str, hi) > budget)
 			break;
 		lo = hi;
 		if (hi == n)
@@ -144,7 +164,7 @@ fit_line(const char *str, size_t n, size_t budget, int final)
 	while ((mid = boundary(s, n, lo + (hi - lo) / 2)) < hi) {
 		if (mid <= lo && (mid = boundary(s, n, lo + 1)) >= hi)
 			break;
-		if (ms_tokens_estimate(str, mid) <= budget)
+		if (ms_tokens(t, str, mid) <= budget)
 			lo = mid;
 		else
 			hi = mid;
@@ -199,7 +219,8 @@ ms_chunker_next(struct ms_chunker *k, struct ms_chunk *out)
 			para_cut = pos;
 			para_fence = 0;
 		}
-		lc = ms_tokens_estimate(s + pos, le - pos);
+		/* No token spans a line end: lines add up. */
+		lc = ms_tokens(k->tokenizer, s + pos, le - pos);
 		if (cost + lc > k->budget) {
 			/*
 			 * Too much, but what kind of line is it?  Until that
@@ -237,8 +258,8 @@ ms_chunker_next(struct ms_chunker *k, struct ms_chunk *out)
 	} else {
 		/* One line alone is too large: cut inside it. */
 		nl = memchr(s, '\n', n);
-		cut = fit_line(s, nl ? (size_t)(nl - s) + 1 : n, k->budget,
-		    nl != NULL || k->eof);
+		cut = fit_line(k->tokenizer, s, nl ? (size_t)(nl - s) + 1 : n,
+		    k->budget, nl != NULL || k->eof);
 		if (cut == 0)
 			return 0;
 		new_fence = k->fence;

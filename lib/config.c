@@ -31,16 +31,18 @@ static const struct {
 	const char *name, *url, *model, *key_var;
 	enum ms_dialect dialect;
 	double price_in, price_out;
+	enum ms_tokenizer tokenizer; /* of the default model */
 } builtins[] = {
 	{ "openrouter", "https://openrouter.ai/api/v1",
 	    "mistralai/mistral-small", "OPENROUTER_API_KEY",
-	    MS_DIALECT_OPENROUTER, 0.20, 0.60 },
+	    MS_DIALECT_OPENROUTER, 0.20, 0.60, MS_TOKENIZER_MISTRAL },
 	{ "mistral", "https://api.mistral.ai/v1", "mistral-small-latest",
-	    "MISTRAL_API_KEY", MS_DIALECT_MISTRAL, 0.20, 0.60 },
+	    "MISTRAL_API_KEY", MS_DIALECT_MISTRAL, 0.20, 0.60,
+	    MS_TOKENIZER_MISTRAL },
 	{ "ollama", "http://127.0.0.1:11434/v1", "mistral-small", NULL,
-	    MS_DIALECT_OPENAI, 0, 0 },
+	    MS_DIALECT_OPENAI, 0, 0, MS_TOKENIZER_ESTIMATE },
 	{ "llamacpp", "http://127.0.0.1:8080/v1", "", NULL, MS_DIALECT_OPENAI,
-	    0, 0 },
+	    0, 0, MS_TOKENIZER_ESTIMATE },
 };
 
 static char *
@@ -115,6 +117,8 @@ ms_config_init(struct ms_config *c)
 		p->price_out = builtins[i].price_out;
 		p->context_tokens = MISTRAL_SMALL_CONTEXT;
 		p->builtin = 1;
+		p->default_model = builtins[i].model;
+		p->tokenizer = builtins[i].tokenizer;
 	}
 }
 
@@ -339,6 +343,10 @@ profile_key(struct cparse *p, const char *k, const char *v)
 		if (ms_dialect_parse(v, &f->dialect) == -1)
 			return bad(p, "unknown dialect", k, v);
 		f->has_dialect = 1;
+	} else if (strcmp(k, "tokenizer") == 0) {
+		if (ms_tokenizer_parse(v, &f->tokenizer) == -1)
+			return bad(p, "unknown tokenizer", k, v);
+		f->set_tokenizer = 1;
 	} else
 		return ms_error_set(p->err, MS_ECONFIG,
 		    "%s:%zu: unknown key '%s' in [profile %s]", p->name,
@@ -1104,4 +1112,20 @@ ms_dialect_for(const struct ms_profile *p, const char *url)
 			return MS_DIALECT_MISTRAL;
 	}
 	return p->has_dialect ? p->dialect : MS_DIALECT_OPENAI;
+}
+
+enum ms_tokenizer
+ms_tokenizer_for(const struct ms_profile *p, const char *model, int *why)
+{
+	if (p->set_tokenizer) {
+		*why = MS_TOKENIZER_SET;
+		return p->tokenizer;
+	}
+	if (p->default_model != NULL && model != NULL &&
+	    strcmp(model, p->default_model) == 0) {
+		*why = MS_TOKENIZER_DEFAULT;
+		return p->tokenizer;
+	}
+	*why = MS_TOKENIZER_OTHER;
+	return MS_TOKENIZER_ESTIMATE;
 }

@@ -322,6 +322,17 @@ size_t ms_tokens_quarters(const char *, size_t);
  */
 size_t ms_tokens_count(const char *text, size_t len);
 /*
+ * How a profile's tokens are counted: exactly, by Mistral's tokenizer,
+ * for the models that use it; else by the estimate, which is never below
+ * the count of any tokenizer it was fitted to.
+ */
+enum ms_tokenizer { MS_TOKENIZER_ESTIMATE, MS_TOKENIZER_MISTRAL };
+/* The tokens of a text as t counts them. */
+size_t ms_tokens(enum ms_tokenizer t, const char *, size_t);
+/* "mistral", "estimate": 0, else -1. */
+int ms_tokenizer_parse(const char *, enum ms_tokenizer *);
+const char *ms_tokenizer_name(enum ms_tokenizer);
+/*
  * Internal to libms (and its tests): the tokens themselves.  Writes the
  * ids of the first max tokens of text to ids (ids may be NULL when max is
  * 0) and returns the count of all, as ms_tokens_count.
@@ -346,6 +357,7 @@ int ms__letter_at(const char *s, size_t n);
 struct ms_chunker {
 	struct ms_buf buf; /* input not yet cut */
 	size_t budget;
+	enum ms_tokenizer tokenizer; /* how budget counts; init: estimate */
 	size_t index; /* of the next chunk */
 	int fence;    /* the next chunk starts inside fenced code */
 	int eof;
@@ -421,6 +433,9 @@ struct ms_profile {
 	int has_dialect;
 	int needs_key; /* a key is required (hosted APIs) */
 	int auth_none; /* auth = none: no key is sent, whatever is set */
+	enum ms_tokenizer tokenizer; /* see ms_tokenizer_for */
+	int set_tokenizer;	     /* by the config file */
+	const char *default_model;   /* built-in profiles: the model's own */
 	char *ca_file; /* trust: a PEM file of CAs, a hashed directory */
 	char *ca_path;
 	char *proxy; /* "" for none, NULL when unset */
@@ -489,6 +504,15 @@ struct ms_key_env {
  */
 int ms_profile_key(const struct ms_profile *, const struct ms_key_env *env,
     struct ms_buf *key, struct ms_error *);
+/*
+ * How tokens of a request to model with profile p are counted: the
+ * profile's tokenizer key (*why MS_TOKENIZER_SET); else a built-in
+ * profile's own for its default model (MS_TOKENIZER_DEFAULT); else the
+ * estimate, since another model may count otherwise (MS_TOKENIZER_OTHER).
+ */
+enum { MS_TOKENIZER_SET, MS_TOKENIZER_DEFAULT, MS_TOKENIZER_OTHER };
+enum ms_tokenizer ms_tokenizer_for(
+    const struct ms_profile *p, const char *model, int *why);
 /* The host of url, lower-cased, into out; -1 when there is none. */
 int ms_url_host(const char *url, char *out, size_t outsz);
 /* 1 when url names a loopback host (127.0.0.0/8, ::1, localhost). */

@@ -13,6 +13,8 @@
  * many as their UTF-8 bytes, since they fall back to bytes; a byte that is
  * not UTF-8 one.  Costs are counted in quarter tokens.
  */
+#include <string.h>
+
 #include "ms.h"
 
 /* Decode one character; an invalid byte counts as a character of its own. */
@@ -181,4 +183,29 @@ ms_tokens_quarters(const char *str, size_t len)
 		i += k;
 	}
 	return q;
+}
+
+size_t
+ms_tokens(enum ms_tokenizer t, const char *s, size_t n)
+{
+	return t == MS_TOKENIZER_MISTRAL ? ms_tokens_count(s, n)
+					 : ms_tokens_estimate(s, n);
+}
+
+int
+ms_tokenizer_parse(const char *s, enum ms_tokenizer *t)
+{
+	if (strcmp(s, "mistral") == 0)
+		*t = MS_TOKENIZER_MISTRAL;
+	else if (strcmp(s, "estimate") == 0)
+		*t = MS_TOKENIZER_ESTIMATE;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+ms_tokenizer_name(enum ms_tokenizer t)
+{
+	return t == MS_TOKENIZER_MISTRAL ? "mistral" : "estimate";
 }

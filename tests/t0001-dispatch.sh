@@ -16,6 +16,7 @@ EOF
 
 cat >usage-ms <<\EOF
 usage: ms TOOL|TEMPLATE [options] [ARG ...]
+       ms tokens [options] [FILE ...]
        ms --list
        ms --show-template NAME
        ms -h | --help | -V | --version
@@ -38,7 +39,7 @@ test_expect_success 'ms --version and -V print the version' '
 test_expect_success 'ms --help prints the synopsis on stdout, exit 0' '
 	ms --help >actual 2>err &&
 	test_cmp /dev/null err &&
-	head -n 4 actual >head &&
+	head -n 5 actual >head &&
 	test_cmp "$TRASH_DIRECTORY/usage-ms" head &&
 	test_grep "chat (mschat)" actual &&
 	test_grep "summarize (msummarize)" actual &&

@@ -322,7 +322,10 @@ test_expect_success '-n prints exactly the body that would be sent' '
 	echo "the input" | mschat -n -m a/model --temperature 0.5 --stop X \
 		--fallback b/model -u --base-url "$MOCK_URL" --retries 0 \
 		say it >dry 2>err &&
-	test_cmp /dev/null err &&
+	# -u with -n: what the one request will cost, nothing else.
+	test_line_count = 2 err &&
+	test_grep "^mschat: usage: request 1: [0-9]* tokens in\$" err &&
+	test_grep "^mschat: usage: 1 request, [0-9]* tokens in (estimated), " err &&
 	test_line_count = 1 dry &&
 	test_status 1 mock_req 1 method &&
 	echo "the input" | mschat -m a/model --temperature 0.5 --stop X \

@@ -4,6 +4,12 @@
 test_description='mtranslate cuts long input into chunks and puts the translations back in order'
 . "$(dirname "$0")/lib.sh"
 
+# The chunking these tests check (bytes under 4 a token of room, request
+# counts) is the conservative estimate's: t0014 covers exact counts.
+mkdir -p "$XDG_CONFIG_HOME/ms" &&
+printf '[profile openrouter]\ntokenizer = estimate\n' \
+	>"$XDG_CONFIG_HOME/ms/config" || exit 1
+
 OPENROUTER_API_KEY=sk-test
 export OPENROUTER_API_KEY
 

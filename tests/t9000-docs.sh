@@ -170,6 +170,25 @@ test_expect_success 'every short option is in the bash, zsh and fish completions
 	done <all
 '
 
+test_expect_success 'ms tokens: its options are in ms(1) and the completions' '
+	ms tokens --help | sed -n "s/^  -\([A-Za-z]\), --\([a-z-]*\).*/\1 \2/p" >opts &&
+	test_line_count = 5 opts &&
+	while read -r s l; do
+		grep -q "Fl $s Ar\|Fl $s ," "$MAN/ms.1" ||
+			{ echo "-$s: not in ms.1"; return 1; }
+		grep -q "Fl -$l" "$MAN/ms.1" ||
+			{ echo "--$l: not in ms.1"; return 1; }
+		grep -q -- "-$s --$l" "$COMP/ms.bash" ||
+			{ echo "-$s: not in ms.bash"; return 1; }
+		grep -q -- "{-$s.*,--$l" "$COMP/_ms" ||
+			{ echo "-$s: not in _ms"; return 1; }
+		grep -q -- "__ms_is tokens. -s $s -l $l" "$COMP/ms.fish" ||
+			{ echo "-$s: not in ms.fish"; return 1; }
+	done <opts &&
+	usage_lines ms tokens >use &&
+	test_grep -x "ms tokens \[-qv\] \[-P PROFILE\] \[-m MODEL\] \[FILE ...\]" use
+'
+
 # A config file with profiles of its own, which the completions offer.
 mkdir -p "$XDG_CONFIG_HOME/ms" &&
 cat >"$XDG_CONFIG_HOME/ms/config" <<\EOF || exit 1
@@ -221,6 +240,17 @@ if test_have_prereq bash; then
 		done
 	'
 
+	test_expect_success 'bash: ms tokens completes its options and files' '
+		bash_complete ms tokens --p >actual &&
+		echo --profile >expect &&
+		test_cmp expect actual &&
+		bash_complete ms tokens --temp >actual &&
+		test_cmp /dev/null actual &&
+		bash_complete ms tok >actual &&
+		echo tokens >expect &&
+		test_cmp expect actual
+	'
+
 	test_expect_success 'bash: mtranslate --pro completes to --profile' '
 		bash_complete mtranslate --pro >actual &&
 		echo --profile >expect &&
@@ -254,7 +284,7 @@ if test_have_prereq bash; then
 		bash_complete mtranslate d >actual &&
 		test_grep -x de actual &&
 		bash_complete ms "" | sort >actual &&
-		printf "%s\n" chat summarize summarize-part translate >expect &&
+		printf "%s\n" chat summarize summarize-part tokens translate >expect &&
 		test_cmp expect actual &&
 		bash_complete ms summarize -F o >actual &&
 		echo oneline >expect &&
@@ -277,6 +307,17 @@ if test_have_prereq fish; then
 		test_cmp expect actual
 	'
 
+	test_expect_success 'fish: ms tokens completes its options' '
+		fish_complete "ms tok" >actual &&
+		echo tokens >expect &&
+		test_cmp expect actual &&
+		fish_complete "ms tokens --verb" >actual &&
+		echo --verbose >expect &&
+		test_cmp expect actual &&
+		fish_complete "ms tokens --temp" >actual &&
+		test_cmp /dev/null actual
+	'
+
 	test_expect_success 'fish: mschat --profile offers the built-in and config profiles' '
 		fish_complete "mschat --profile " >actual &&
 		printf "%s\n" llamacpp local-llm mistral ollama openrouter work >expect &&
@@ -292,6 +333,7 @@ if test_have_prereq fish; then
 	'
 else
 	test_skip 'fish: mtranslate --pro completes to --profile' 'no fish'
+	test_skip 'fish: ms tokens completes its options' 'no fish'
 	test_skip 'fish: mschat --profile offers the built-in and config profiles' 'no fish'
 	test_skip 'fish: msummarize -F offers paragraph bullets oneline' 'no fish'
 fi
