@@ -438,8 +438,7 @@ plan_request(const struct plan *p, const struct ms_template *t,
 		goto out;
 	/* Each message costs a few tokens of framing. */
 	for (i = 0; i < n; i++)
-		tok +=
-		    plan_tokens(p, msgs[i].text, strlen(msgs[i].text)) + 8;
+		tok += plan_tokens(p, msgs[i].text, strlen(msgs[i].text)) + 8;
 	if (tokens != NULL)
 		*tokens = tok;
 	rq = p->rq;

@@ -138,7 +138,8 @@ reduce_redo_whole(struct job *j, const char *text, size_t len)
 	/* Not the answer yet: the summaries of the parts come first. */
 	j->final_started = 0;
 	j->progress = isatty(STDERR_FILENO) && !j->p->o->quiet;
-	if (job_halves(j->p, text, len, plan_tokens(j->p, text, len), ck) == -1) {
+	if (job_halves(j->p, text, len, plan_tokens(j->p, text, len), ck) ==
+	    -1) {
 		ms_error_set(&err, MS_EUNAVAIL,
 		    "the summary was cut short (finish_reason \"length\") "
 		    "and the text cannot be cut smaller; raise --max-tokens "

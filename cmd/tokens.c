@@ -100,8 +100,7 @@ report(const struct plan *p, const struct count *c, const char *name)
 		if (f->price_in >= 0)
 			snprintf(cost, sizeof(cost),
 			    "$%.6f as input at $%.2f per million",
-			    (double)c->tokens * f->price_in / 1e6,
-			    f->price_in);
+			    (double)c->tokens * f->price_in / 1e6, f->price_in);
 		msg_info("%s%s%zu tokens (%s), %zu bytes; estimate %zu; %s",
 		    name ? name : "", name ? ": " : "", c->tokens,
 		    p->tokenizer == MS_TOKENIZER_MISTRAL ? "counted"
@@ -152,8 +151,8 @@ cmd_tokens(int argc, char *argv[])
 	opts_init(&o, NULL);
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+P:m:vqh", longopts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "+P:m:vqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'P':
 			o.profile = optarg;
@@ -174,8 +173,8 @@ cmd_tokens(int argc, char *argv[])
 			if (optopt != 0 && strchr("Pm", optopt) != NULL)
 				msg_err("option '-%c' needs a value", optopt);
 			else
-				msg_err("unknown option '%s'",
-				    argv[optind - 1]);
+				msg_err(
+				    "unknown option '%s'", argv[optind - 1]);
 			opts_release(&o);
 			return usage(EX_USAGE);
 		}
@@ -192,8 +191,8 @@ cmd_tokens(int argc, char *argv[])
 	if (optind == argc) {
 		memset(&c, 0, sizeof(c));
 		if (count_fd(&p, STDIN_FILENO, &c) == -1) {
-			msg_err("cannot read standard input: %s",
-			    strerror(errno));
+			msg_err(
+			    "cannot read standard input: %s", strerror(errno));
 			status = EX_NOINPUT;
 		} else
 			report(&p, &c, NULL);

@@ -93,8 +93,8 @@ join(const char *s, size_t n, size_t end)
  * counts of the pieces add up to the count of the line.
  */
 static size_t
-piece_cost(enum ms_tokenizer t, const char *str, size_t n, size_t start,
-    size_t end)
+piece_cost(
+    enum ms_tokenizer t, const char *str, size_t n, size_t start, size_t end)
 {
 	if (t == MS_TOKENIZER_ESTIMATE)
 		return ms_tokens_quarters(str + start, end - start) +
@@ -114,8 +114,8 @@ piece_cost(enum ms_tokenizer t, const char *str, size_t n, size_t start,
  * the input arrives; 0 means more of the line is needed to choose.
  */
 static size_t
-fit_line(enum ms_tokenizer t, const char *str, size_t n, size_t budget,
-    int final)
+fit_line(
+    enum ms_tokenizer t, const char *str, size_t n, size_t budget, int final)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, start, end, sum, best, k, lo, hi, mid;

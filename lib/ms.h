@@ -358,8 +358,8 @@ struct ms_chunker {
 	struct ms_buf buf; /* input not yet cut */
 	size_t budget;
 	enum ms_tokenizer tokenizer; /* how budget counts; init: estimate */
-	size_t index; /* of the next chunk */
-	int fence;    /* the next chunk starts inside fenced code */
+	size_t index;		     /* of the next chunk */
+	int fence; /* the next chunk starts inside fenced code */
 	int eof;
 };
 
