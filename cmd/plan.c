@@ -436,8 +436,8 @@ plan_request(const struct plan *p, const struct ms_template *t,
 		goto oom;
 	if (messages(p, t, &all, msgs, &n, err) == -1)
 		goto out;
-	/* Each message costs a few tokens of framing. */
-	for (i = 0; i < n; i++)
+	/* Each message costs a few tokens of framing; counted if asked. */
+	for (i = 0; i < n && tokens != NULL; i++)
 		tok += plan_tokens(p, msgs[i].text, strlen(msgs[i].text)) + 8;
 	if (tokens != NULL)
 		*tokens = tok;

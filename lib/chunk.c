@@ -109,9 +109,11 @@ piece_cost(
 /*
  * Within one line too long for a chunk: the longest run of whole
  * sentences that fits, else of whole words, else of characters (at least
- * one).  Pieces are summed, which never undercounts the estimate.  A cut depends only
- * on the text up to it and the byte after it, so it is the same however
- * the input arrives; 0 means more of the line is needed to choose.
+ * one).  Pieces are summed, which never undercounts the estimate, and is
+ * the count when counted exactly, but for the space a cut leaves at the
+ * chunk's end, one token of its own.  A cut depends only on the text up
+ * to it and the byte after it, so it is the same however the input
+ * arrives; 0 means more of the line is needed to choose.
  */
 static size_t
 fit_line(
@@ -119,6 +121,7 @@ fit_line(
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, start, end, sum, best, k, lo, hi, mid;
+	size_t tail = t == MS_TOKENIZER_MISTRAL ? 4 : 0;
 	int pass, over;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -134,7 +137,7 @@ fit_line(
 			if (end >= n && !final)
 				break;
 			sum += piece_cost(t, str, n, start, end);
-			if (sum > 4 * budget) {
+			if (sum + tail > 4 * budget) {
 				over = 1;
 				break;
 			}
@@ -148,14 +151,28 @@ fit_line(
 			return best;
 	}
 	/*
-	 * The first piece alone is too large: the longest run of characters
-	 * that fits, found by doubling, then halving, so that only the text
-	 * up to the cut matters.
+	 * The first piece alone is too large.  Counted exactly: a character
+	 * costs at most its bytes (they fall back to byte tokens) and merges
+	 * only lower that, so budget bytes always fit; the count of a part
+	 * of a word is not monotone, and a search over it could cut
+	 * differently as the input arrives.
+	 */
+	if (t == MS_TOKENIZER_MISTRAL) {
+		if (n <= budget)
+			return final ? n : 0;
+		for (hi = budget; hi > 0 && (s[hi] & 0xC0) == 0x80; hi--)
+			;
+		return hi > 0 ? hi : boundary(s, n, 1);
+	}
+	/*
+	 * Estimated: the longest run of characters that fits, found by
+	 * doubling, then halving, so that only the text up to the cut
+	 * matters.
 	 */
 	lo = 0;
 	for (k = 1;; k *= 2) {
 		hi = boundary(s, n, k < n ? k : n);
-		if (ms_tokens(t, str, hi) > budget)
+		if (ms_tokens_estimate(str, hi) > budget)
 			break;
 		lo = hi;
 		if (hi == n)
@@ -164,7 +181,7 @@ fit_line(
 	while ((mid = boundary(s, n, lo + (hi - lo) / 2)) < hi) {
 		if (mid <= lo && (mid = boundary(s, n, lo + 1)) >= hi)
 			break;
-		if (ms_tokens(t, str, mid) <= budget)
+		if (ms_tokens_estimate(str, mid) <= budget)
 			lo = mid;
 		else
 			hi = mid;
@@ -189,72 +206,92 @@ int
 ms_chunker_next(struct ms_chunker *k, struct ms_chunk *out)
 {
 	const char *s = k->buf.data, *nl;
-	size_t n = k->buf.len, pos = 0, cost = 0, le, lc, cut;
+	size_t n = k->buf.len, le, lc, cut;
+	struct ms_chunk_scan st, top;
+	int over = 0, blank, partial, opener, new_fence;
 
 	/* A character still arriving is no part of any decision yet. */
 	if (!k->eof)
 		n = ms_utf8_complete(s, n);
-	size_t para_cut = 0, line_cut = 0;
-	int fence = k->fence, para_fence = 0, line_fence = 0, new_fence;
-	int over = 0, prev_blank = 0, blank, partial, opener, closed = 0;
-
 	memset(out, 0, sizeof(*out));
 	/* A feed failed: what is held has a hole, and no chunk is whole. */
 	if (k->buf.oom)
 		return -1;
 	if (n == 0)
 		return 0;
-	while (pos < n) {
-		nl = memchr(s + pos, '\n', n - pos);
+	/*
+	 * Go on from where the last look stopped for want of input: the
+	 * lines before it are priced already, and counting them again on
+	 * every read would cost as many counts as reads per chunk.
+	 */
+	if (k->scan.valid)
+		st = k->scan;
+	else {
+		memset(&st, 0, sizeof(st));
+		st.fence = k->fence;
+	}
+	k->scan.valid = 0;
+	top = st;
+	while (st.pos < n) {
+		top = st;
+		nl = memchr(s + st.pos, '\n', n - st.pos);
 		partial = nl == NULL && !k->eof; /* the rest comes later */
 		le = nl ? (size_t)(nl - s) + 1 : n;
-		blank = ms_text_blank(s + pos, le - pos);
-		opener = !fence && fence_line(s + pos, le - pos);
+		blank = ms_text_blank(s + st.pos, le - st.pos);
+		opener = !st.fence && fence_line(s + st.pos, le - st.pos);
 		/*
 		 * A paragraph starts after blank lines or a code block, and a
 		 * code block starts one; none starts inside code.
 		 */
-		if (!fence && pos > 0 &&
-		    ((!blank && (prev_blank || closed)) || opener)) {
-			para_cut = pos;
-			para_fence = 0;
+		if (!st.fence && st.pos > 0 &&
+		    ((!blank && (st.prev_blank || st.closed)) || opener)) {
+			st.para_cut = st.pos;
+			st.para_fence = 0;
 		}
 		/* No token spans a line end: lines add up. */
-		lc = ms_tokens(k->tokenizer, s + pos, le - pos);
-		if (cost + lc > k->budget) {
+		lc = ms_tokens(k->tokenizer, s + st.pos, le - st.pos);
+		if (st.cost + lc > k->budget) {
 			/*
 			 * Too much, but what kind of line is it?  Until that
 			 * shows, the cut before it cannot be chosen.
 			 */
-			if (partial && undecided(s + pos, le - pos))
+			if (partial && undecided(s + st.pos, le - st.pos)) {
+				k->scan = top;
+				k->scan.valid = 1;
 				return 0;
+			}
 			over = 1;
 			break;
 		}
 		if (partial)
 			break;
-		cost += lc;
-		closed = 0;
-		if (fence_line(s + pos, le - pos)) {
-			closed = fence;
-			fence = !fence;
+		st.cost += lc;
+		st.closed = 0;
+		if (fence_line(s + st.pos, le - st.pos)) {
+			st.closed = st.fence;
+			st.fence = !st.fence;
 		}
-		prev_blank = blank && !fence;
-		pos = le;
-		line_cut = pos;
-		line_fence = fence;
+		st.prev_blank = blank && !st.fence;
+		st.pos = le;
+		st.line_cut = st.pos;
+		st.line_fence = st.fence;
+		top = st;
+	}
+	if (!over && !k->eof) {
+		/* More may fit: the partial line is looked at again. */
+		k->scan = top;
+		k->scan.valid = 1;
+		return 0;
 	}
 	if (!over) {
-		if (!k->eof)
-			return 0; /* more may fit */
 		cut = n;
-		new_fence = fence;
-	} else if (para_cut > 0) {
-		cut = para_cut;
-		new_fence = para_fence;
-	} else if (line_cut > 0) {
-		cut = line_cut;
-		new_fence = line_fence;
+		new_fence = st.fence;
+	} else if (st.para_cut > 0) {
+		cut = st.para_cut;
+		new_fence = st.para_fence;
+	} else if (st.line_cut > 0) {
+		cut = st.line_cut;
+		new_fence = st.line_fence;
 	} else {
 		/* One line alone is too large: cut inside it. */
 		nl = memchr(s, '\n', n);

@@ -354,8 +354,15 @@ int ms__letter_at(const char *s, size_t n);
  * unless one block alone is too large.  A push parser like ms_sse: feed
  * input as it is read, take chunks until none is ready.
  */
+/* Internal to libms: where the chunker's look at the input stopped. */
+struct ms_chunk_scan {
+	size_t pos, cost, para_cut, line_cut;
+	int fence, para_fence, line_fence, prev_blank, closed, valid;
+};
+
 struct ms_chunker {
 	struct ms_buf buf; /* input not yet cut */
+	struct ms_chunk_scan scan;
 	size_t budget;
 	enum ms_tokenizer tokenizer; /* how budget counts; init: estimate */
 	size_t index;		     /* of the next chunk */

@@ -40,7 +40,9 @@ test_expect_success 'make bench runs every row and prints one table' '
 	test_grep "^the same job, peak RSS  " table &&
 	test_grep "^tokens: corpus, 1 MB, one core  " table &&
 	test_grep "^tokens: one run of 1 MB of spaces  " table &&
-	test_grep "^tokens: static tables  *[0-9.]* KB  " table
+	test_grep "^tokens: static tables  *[0-9.]* KB  " table &&
+	test_grep "^tokens: requests for .* ms translate  *[0-9]*  *[0-9]* estimated  " table &&
+	test_grep "^tokens: requests for .* ms summarize  *[0-9]*  *[0-9]* estimated  " table
 '
 
 test_expect_success 'each goal says whether it is met' '

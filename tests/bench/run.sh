@@ -889,6 +889,32 @@ if wanted tokens; then
 				"read-only data; $(calc "'%.1f KB' % ($tokens / 1024)") of stack a count" ;;
 		esac
 	done <"$TMP/tokbench"
+
+	# What exact counts buy: the requests of the generated document
+	# (mtranslate's chunks, msummarize's first pass) at the default
+	# context, counted (the openrouter profile) and estimated (the same
+	# profile told tokenizer = estimate).
+	test -n "${DOC:-}" || {
+		DOC=$TMP/doc.md
+		"$PYTHON" "$BENCH/gen.py" markdown "$DOC_BYTES" >"$DOC" ||
+			die "cannot generate the document"
+		DOC_MB=$(calc "round($(wc -c <"$DOC") / 1048576, 1)")
+	}
+	mkdir -p "$XDG_CONFIG_HOME/ms"
+	printf '[profile estimated]\nbase_url = https://openrouter.ai/api/v1\nmodel = mistralai/mistral-small\ntokenizer = estimate\n' \
+		>"$XDG_CONFIG_HOME/ms/config"
+	for t in translate summarize; do
+		TO=
+		test "$t" = translate && TO=de
+		A=$("$BUILD/ms" "$t" -n $TO <"$DOC" | wc -l)
+		B=$("$BUILD/ms" "$t" -P estimated -n $TO <"$DOC" | wc -l)
+		test "$A" -gt 0 && test "$B" -gt 0 ||
+			die "ms $t -n: no requests"
+		row "tokens: requests for ${DOC_MB} MB, ms $t" "$A" \
+			"$B estimated" "$(ratio "$A" "$B")" "-" "-" \
+			"-n at the default context, counted against estimated"
+	done
+	rm "$XDG_CONFIG_HOME/ms/config"
 fi
 
 # --- the table ------------------------------------------------------------

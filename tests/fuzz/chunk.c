@@ -3,7 +3,8 @@
  *
  * The first byte chooses the budget (4 to 259 tokens: below 4 a single
  * character may not fit, which tests/unit/chunk.c covers) and the second
- * seeds the piece sizes; the rest is the text, fed in random pieces with
+ * seeds the piece sizes, its low bit the count (the estimate, or Mistral's
+ * tokenizer); the rest is the text, fed in random pieces with
  * the chunks taken after each.  The chunks put together must be the text,
  * in order, numbered 0, 1, 2, ..., none empty, only the final one "last".
  * The tools give the chunker only valid UTF-8 without NUL, so the text is
@@ -23,6 +24,7 @@ struct run {
 	const char *s;
 	size_t n, at, budget, count;
 	int valid, last;
+	enum ms_tokenizer tok;
 };
 
 /* The length of the one character at s, or 0 when s is not one. */
@@ -50,7 +52,7 @@ take(struct ms_chunker *k, struct run *r)
 		    memcmp(ck.text, r->s + r->at, ck.len) != 0)
 			abort(); /* not the next bytes of the text */
 		if (r->valid &&
-		    ms_tokens_estimate(ck.text, ck.len) > r->budget &&
+		    ms_tokens(r->tok, ck.text, ck.len) > r->budget &&
 		    one_char(ck.text, ck.len) == 0)
 			abort(); /* over the budget */
 		if (r->valid &&
@@ -79,7 +81,9 @@ cut(const char *s, size_t n, size_t budget, unsigned seed, int valid)
 	r.s = s;
 	r.n = n;
 	r.valid = valid;
+	r.tok = seed & 1 ? MS_TOKENIZER_MISTRAL : MS_TOKENIZER_ESTIMATE;
 	ms_chunker_init(&k, r.budget);
+	k.tokenizer = r.tok;
 	while (fed < r.n) {
 		seed = seed * 1103515245u + 12345u;
 		m = (seed >> 16) % 4 == 0 ? r.n - fed : 1 + (seed >> 18) % 97;
