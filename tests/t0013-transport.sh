@@ -63,7 +63,11 @@ test_expect_success 'by default the system store is looked up by hash when it ca
 	mock_start ok-stream && front_start &&
 	test_status 69 chat -v hi 2>err &&
 	dir=$(sed -n "s/^mschat: TLS: trusted CAs: the system.s store, by hash in //p" err) &&
-	if test -n "$dir"; then
+	# Debian'"'"'s libcurl looks in /etc/ssl/certs: with hash links there,
+	# the look-up by hash is what must be used.
+	if ls /etc/ssl/certs 2>/dev/null | grep -q "^[0-9a-f]\{8\}\.[0-9]\$"; then
+		test "$dir" = /etc/ssl/certs
+	elif test -n "$dir"; then
 		ls "$dir" | grep -q "^[0-9a-f]\{8\}\.[0-9]\$"
 	else
 		test_grep "^mschat: TLS: trusted CAs: the system.s store" err
